@@ -65,7 +65,7 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
     return testVerdict({
       stage: "test",
       run,
-      suites: parseGoTestJson(run.stdout),
+      suites: parseGoTestJson(`${run.stdout}\n${run.stderr}`),
       coverage: profile === undefined ? undefined : parseGoCoverprofile(profile),
       coverageThreshold: options.coverageThreshold,
     });
@@ -80,7 +80,7 @@ function propertyTest(project: Project, options: ToolchainOptions): Promise<Stag
       String(options.iterations),
     );
     const run = await runTool(container, args.propertyTestArgs());
-    return testVerdict({ stage: "propertyTest", run, suites: parseGoTestJson(run.stdout) });
+    return testVerdict({ stage: "propertyTest", run, suites: parseGoTestJson(`${run.stdout}\n${run.stderr}`) });
   });
 }
 

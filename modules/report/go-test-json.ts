@@ -21,9 +21,10 @@ interface GoTestEvent {
 }
 
 /**
- * Parses a whole `go test -json` stream. Lines that are not JSON events
- * (build errors of Go < 1.24 when stderr is merged in, `go: downloading`
- * notes) are kept aside to explain build failures, never rejected.
+ * Parses a whole `go test -json` stream, with stderr appended. Lines that are
+ * not JSON events (Go < 1.24's build errors on stderr and `FAIL <pkg> [build
+ * failed]` lines on stdout, `go: downloading` notes) are kept aside to
+ * explain build failures, never rejected.
  */
 export function parseGoTestJson(stream: string): TestSuiteResult[] {
   const packages = new Map<string, PackageState>();
@@ -68,8 +69,18 @@ export function parseGoTestJson(stream: string): TestSuiteResult[] {
       // start, run, pause, cont, attr (Go 1.25 t.Attr): nothing to record.
     }
   }
+  // Go < 1.24 sends no event for a package that never built: only a plain `FAIL <pkg> [build failed]` line.
+  for (const line of loose) {
+    const failed = LOOSE_BUILD_FAIL.exec(line);
+    if (!failed || packages.has(failed[1]!)) continue;
+    const state = pkg(failed[1]!);
+    state.action = "fail";
+    state.output = `${line}\n`;
+  }
   return [...packages.values()].map((state) => toSuite(state, buildOutput, loose));
 }
+
+const LOOSE_BUILD_FAIL = /^FAIL\t(\S+) \[(?:build|setup) failed\]$/;
 
 function parseEvent(line: string): GoTestEvent | undefined {
   if (!line.startsWith("{")) return undefined;

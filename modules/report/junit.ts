@@ -20,10 +20,10 @@ export function toJUnitXml(suites: readonly TestSuiteResult[]): string {
   const all = suites.flatMap((s) => s.tests);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${xmlAttributes({ tests: all.length, failures: count(all, "failed"), skipped: count(all, "skipped"), errors: suites.filter((s) => s.failedBuild).length, time: seconds(suites.reduce((t, s) => t + s.durationSeconds, 0)) })}>`,
+    `<testsuites${xmlAttributes({ tests: all.length + suites.filter((s) => s.failedBuild).length, failures: count(all, "failed"), skipped: count(all, "skipped"), errors: suites.filter((s) => s.failedBuild).length, time: seconds(suites.reduce((t, s) => t + s.durationSeconds, 0)) })}>`,
   ];
   for (const suite of suites) {
-    lines.push(`\t<testsuite${xmlAttributes({ name: suite.name, tests: suite.tests.length, failures: count(suite.tests, "failed"), skipped: count(suite.tests, "skipped"), errors: suite.failedBuild ? 1 : 0, time: seconds(suite.durationSeconds) })}>`);
+    lines.push(`\t<testsuite${xmlAttributes({ name: suite.name, tests: suite.tests.length + (suite.failedBuild ? 1 : 0), failures: count(suite.tests, "failed"), skipped: count(suite.tests, "skipped"), errors: suite.failedBuild ? 1 : 0, time: seconds(suite.durationSeconds) })}>`);
     if (suite.coveragePercent !== undefined) {
       lines.push(`\t\t<properties><property${xmlAttributes({ name: "coverage.percent", value: String(suite.coveragePercent) })}/></properties>`);
     }

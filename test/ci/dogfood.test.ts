@@ -1,17 +1,16 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planFunction } from "../../cli/commands/plan.js";
 import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { WRAPPER_FILES, PROVIDERS } from "../../cli/wrappers/templates.js";
 import { IMAGES } from "../../modules/pins.js";
-import { REPO } from "../helpers/examples.js";
+import { REPO, tempDir } from "../helpers/examples.js";
 
 /** This repository runs on its own pipeline, through the wrappers it generates. */
 describe("dogfooding", () => {
   it.each(PROVIDERS)("this repository's %s CI files are exactly the generated wrappers", (provider) => {
-    const out = mkdtempSync(join(tmpdir(), "dogfood-"));
+    const out = tempDir("dogfood-");
     writeWrappers({ provider, outDir: out, force: false });
     for (const { target } of WRAPPER_FILES[provider]) {
       expect(readFileSync(join(REPO, target), "utf8"), `${target}: regenerate with pipeline wrappers --provider ${provider}`).toBe(

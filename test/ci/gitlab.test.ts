@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
@@ -8,11 +7,12 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { pinnedDaggerVersion } from "../../cli/dagger-version.js";
+import { tempDir } from "../helpers/examples.js";
 
 // GitLab's own schema for .gitlab-ci.yml, copied verbatim (see its SOURCES.md); it lives beside the repository.
 const schemaFile = new URL("../../../shared/schemas/gitlab-ci.json", import.meta.url).pathname;
 const yamllintConfig = new URL("../../ci/.yamllint.yml", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "wrappers-gitlab-"));
+const dir = tempDir("wrappers-gitlab-");
 writeWrappers({ provider: "gitlab", outDir: dir });
 const file = join(dir, ".gitlab-ci.yml");
 const text = readFileSync(file, "utf8");

@@ -1,18 +1,17 @@
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { recordRun } from "../../cli/recording-engine/run.js";
 import * as goArgs from "../../modules/go/args.js";
 import { IMAGES } from "../../modules/pins.js";
-import { examplePath } from "../helpers/examples.js";
+import { examplePath, tempDir } from "../helpers/examples.js";
 import { pipelineOn, stageSummary } from "../helpers/pipeline.js";
 import { chainOf } from "../helpers/records.js";
 
 /** pipeline.yaml as the module reads it: workdir, per-stage switches, configured commands. */
 
 function monorepo(config: string): string {
-  const root = mkdtempSync(join(tmpdir(), "monorepo-"));
+  const root = tempDir("monorepo-");
   cpSync(examplePath("go-service"), join(root, "services/api"), { recursive: true });
   writeFileSync(join(root, "pipeline.yaml"), config);
   writeFileSync(join(root, "README.md"), "# monorepo\n");

@@ -1,10 +1,10 @@
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { onTestFinished } from "vitest";
 
 /** The repository root (this file is test/helpers/examples.ts). */
 export const REPO = new URL("../../", import.meta.url).pathname;
-
 
 export type ExampleName = "go-service" | "node-service" | "python-service";
 
@@ -23,6 +23,24 @@ const NOT_COPIED = new Set(["node_modules", ".venv", "__pycache__", ".pytest_cac
 export function copyExample(name: ExampleName, files: Record<string, string> = {}): string {
   const root = mkdtempSync(join(tmpdir(), `${name}-`));
   cpSync(examplePath(name), root, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
+  removeWhenDone(root);
   for (const [path, contents] of Object.entries(files)) writeFileSync(join(root, path), contents);
   return root;
+}
+
+/** A fresh temp folder, removed when the test ends. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  removeWhenDone(dir);
+  return dir;
+}
+
+/** Removes a temp folder when the current test ends, or when the test file's process exits (a copy made in beforeAll). */
+export function removeWhenDone(path: string): void {
+  const remove = () => rmSync(path, { recursive: true, force: true });
+  try {
+    onTestFinished(remove);
+  } catch {
+    process.once("exit", remove);
+  }
 }

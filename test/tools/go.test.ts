@@ -71,6 +71,26 @@ describe.skipIf(!haveGo)("go toolchain with the real go", () => {
     expect(verdict.errorLines.join("\n")).toMatch(/FAIL .*TestDeliberatelyBroken: .*want 2, got 3/);
   });
 
+  it("names the compiler error of a package that does not build (Go < 1.24: plain text on stdout and stderr)", async () => {
+    const root = copyExample("go-service");
+    writeFileSync(join(root, "internal/semver/zz_broken.go"), 'package semver\n\nvar broken int = "x"\n');
+    const testRun = await run(root, args.unitTestArgs({ race: false, coverprofile: join(root, "c.out") }));
+    expect(testRun.exitCode).toBe(2);
+    // What the toolchain parses: stdout, then stderr.
+    const suites = parseGoTestJson(`${testRun.stdout}\n${testRun.stderr}`);
+    const broken = suites.find((s) => s.name === "example.com/go-service/internal/semver");
+    expect(broken?.failedBuild).toMatch(/^internal\/semver\/zz_broken\.go:3:\d+: cannot use "x"/);
+    // Packages importing it fail to build too, and say so.
+    expect(suites.find((s) => s.name === "example.com/go-service/internal/api")?.failedBuild).toBeDefined();
+
+    const verdict = testVerdict({ stage: "test", run: testRun, suites, coverageThreshold: 50 });
+    expect(verdict.status).toBe("failed");
+    expect(verdict.errorLines.join("\n")).toMatch(/internal\/semver: internal\/semver\/zz_broken\.go:3:\d+: cannot use "x"/);
+    const junit = verdict.reports["test/junit.xml"]!;
+    expect(junit).toMatch(/<testcase name="\[build failed\]" classname="example.com\/go-service\/internal\/semver"/);
+    expect(junit).toMatch(/<testsuites tests="(\d+)"[^>]* errors="\1"/);
+  });
+
   it("selects only the property tests and fuzz seeds, honouring PROPERTY_ITERATIONS", async () => {
     const root = copyExample("go-service");
     const few = await run(root, args.propertyTestArgs(), { [args.PROPERTY_ITERATIONS_ENV]: "1" });

@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +8,7 @@ import { parseLcov } from "../../modules/report/coverage.js";
 import { parseJUnit } from "../../modules/report/junit.js";
 import { runLocally } from "../helpers/run-locally.js";
 import { lintVerdict, testVerdict } from "../../modules/verdicts.js";
-import { copyExample } from "../helpers/examples.js";
+import { copyExample, tempDir } from "../helpers/examples.js";
 
 /**
  * Real-tool tests: the exact argv the Node toolchain runs (args.ts), run with
@@ -42,7 +41,7 @@ beforeAll(async () => {
 
 /** A fresh copy of the example sharing the installed node_modules, with `files` written over it. */
 function project(files: Record<string, string> = {}): string {
-  const root = mkdtempSync(join(tmpdir(), "node-service-"));
+  const root = tempDir("node-service-");
   cpSync(installed!, root, { recursive: true, filter: (src) => !src.split(sep).includes("node_modules") });
   symlinkSync(join(installed!, "node_modules"), join(root, "node_modules"));
   for (const [path, contents] of Object.entries(files)) writeFileSync(join(root, path), contents);

@@ -89,7 +89,7 @@ describe("toJUnitXml", () => {
   it("writes suites, cases, failures, skips and escapes what XML cannot carry", () => {
     expect(toJUnitXml(suites)).toMatchInlineSnapshot(`
       "<?xml version="1.0" encoding="UTF-8"?>
-      <testsuites tests="3" failures="1" skipped="1" errors="1" time="1.500">
+      <testsuites tests="4" failures="1" skipped="1" errors="1" time="1.500">
       	<testsuite name="example.com/p" tests="3" failures="1" skipped="1" errors="0" time="1.500">
       		<properties><property name="coverage.percent" value="66.7"/></properties>
       		<testcase name="TestOk" classname="example.com/p" time="0.250"/>
@@ -101,7 +101,7 @@ describe("toJUnitXml", () => {
       			<skipped message="later"/>
       		</testcase>
       	</testsuite>
-      	<testsuite name="example.com/broken" tests="0" failures="0" skipped="0" errors="1" time="0.000">
+      	<testsuite name="example.com/broken" tests="1" failures="0" skipped="0" errors="1" time="0.000">
       		<testcase name="[build failed]" classname="example.com/broken" time="0.000">
       			<error message="x.go:1:1: undefined: y" type="build"># example.com/broken
       x.go:1:1: undefined: y</error>
