@@ -1,4 +1,4 @@
-import { benchComparisonMarkdown, benchGate, compareBenchmarks, serializeBaseline, thinSamples, type BenchmarkSamples } from "./report/bench.js";
+import { BaselineError, benchComparisonMarkdown, benchGate, compareBenchmarks, parseBaseline, serializeBaseline, thinSamples, type BenchmarkSamples } from "./report/bench.js";
 import { coverageGate, coverageMarkdown, toCobertura, type CoverageSummary } from "./report/coverage.js";
 import { toJUnitXml, type TestSuiteResult } from "./report/junit.js";
 import { pickErrorLines } from "./report/summary.js";
@@ -95,8 +95,8 @@ export interface BenchGateOptions {
   alpha: number;
   /** Path of the baseline file in the project, for messages. */
   baselinePath: string;
-  /** The committed baseline, `undefined` when there is none yet. */
-  baseline: BenchmarkSamples[] | undefined;
+  /** The committed baseline file's text, `undefined` when there is none yet. */
+  baselineText: string | undefined;
 }
 
 export function benchVerdict(evidence: { run: ToolRun; current: BenchmarkSamples[]; gate: BenchGateOptions }): StageVerdict {
@@ -116,7 +116,7 @@ export function benchVerdict(evidence: { run: ToolRun; current: BenchmarkSamples
   if (current.length === 0) {
     return { status: "skipped", details: [`no benchmarks found by ${run.argv.join(" ")}`], errorLines: [], reports };
   }
-  if (!gate.baseline) {
+  if (gate.baselineText === undefined) {
     return {
       status: "passed",
       details: [
@@ -127,9 +127,17 @@ export function benchVerdict(evidence: { run: ToolRun; current: BenchmarkSamples
       reports,
     };
   }
+  let baseline: BenchmarkSamples[];
+  try {
+    baseline = parseBaseline(gate.baselineText, gate.baselinePath);
+  } catch (error) {
+    if (!(error instanceof BaselineError)) throw error;
+    const fix = `record a new one with: dagger call bench-baseline -o ${gate.baselinePath}`;
+    return { status: "failed", details: [`${count(current.length, "benchmark")} measured`, fix], errorLines: [error.message, fix], reports };
+  }
   // Compared as stored: both sides thinned alike, so a huge n cannot make a trivial change significant.
   const comparable = current.map((b) => ({ ...b, samples: thinSamples(b.samples) }));
-  const rows = compareBenchmarks(gate.baseline, comparable, { thresholdPercent: gate.thresholdPercent, alpha: gate.alpha });
+  const rows = compareBenchmarks(baseline, comparable, { thresholdPercent: gate.thresholdPercent, alpha: gate.alpha });
   const verdict = benchGate(rows);
   reports["bench/comparison.md"] = benchComparisonMarkdown(rows);
   return {

@@ -21,7 +21,7 @@ export interface BenchComparisonRow {
   package?: string;
   baseMedian: number | null;
   currentMedian: number | null;
-  /** (current / base - 1) * 100; null when either side is missing or the base median is 0. */
+  /** (current / base - 1) * 100, ±Infinity from a zero base median; null when either side is missing. */
   deltaPercent: number | null;
   pValue: number | null;
   n: [number, number];
@@ -63,7 +63,8 @@ export function compareBenchmarks(baseline: readonly BenchmarkSamples[], current
     const n: [number, number] = [old.samples.length, cur.samples.length];
     if (n[0] === 0 || n[1] === 0) return { ...row, baseMedian: n[0] ? median(old.samples) : null, currentMedian, deltaPercent: null, pValue: null, n, verdict: "insignificant" };
     const baseMedian = median(old.samples);
-    const deltaPercent = baseMedian === 0 ? (currentMedian === 0 ? 0 : null) : ((currentMedian! / baseMedian) - 1) * 100;
+    // From a zero median (0 allocs/op) any rise is an unbounded change, not an unknown one.
+    const deltaPercent = baseMedian === 0 ? Math.sign(currentMedian!) * Infinity || 0 : ((currentMedian! / baseMedian) - 1) * 100;
     const { p } = mannWhitneyU(old.samples, cur.samples);
     const result = { ...row, baseMedian, currentMedian, deltaPercent, pValue: p, n };
     const allEqual = [...old.samples, ...cur.samples].every((v) => v === old.samples[0]);
@@ -112,5 +113,5 @@ export function benchComparisonMarkdown(rows: readonly BenchComparisonRow[]): st
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 const formatValue = (v: number | null) => (v === null ? "–" : Number(v.toPrecision(4)).toString());
-const formatDelta = (d: number | null) => (d === null ? "–" : `${d > 0 ? "+" : ""}${d.toFixed(2)}%`);
+const formatDelta = (d: number | null) => (d === null ? "–" : !Number.isFinite(d) ? `${d > 0 ? "+" : "−"}∞` : `${d > 0 ? "+" : ""}${d.toFixed(2)}%`);
 const formatP = (p: number | null) => (p === null ? "–" : p.toFixed(3));

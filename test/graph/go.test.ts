@@ -162,6 +162,33 @@ describe("go toolchain graph", () => {
     expect(file.steps.at(-2)).toEqual({ field: "file", args: { path: "bench-baseline.json" } });
   });
 
+  it.skipIf(!haveFixtures)("bench-baseline replaces a baseline the current code regresses against", async () => {
+    const root = copyExample("go-service", { "bench-baseline.json": serializeBaseline(parseGoBench(readFixture("go-bench/new.txt"))), "pipeline.yaml": "stages:\n  bench: { baseline: bench-baseline.json }\n" });
+    const slower = readFixture("go-bench/old.txt");
+    const bench = { execOutcome: (argv: readonly string[]) => (argv.join(" ") === args.benchArgs(6).join(" ") ? { exitCode: 0, stdout: slower } : undefined) };
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).benchBaseline().then((f) => f.id()), bench);
+    expect(error).toBeUndefined();
+    const file = engine.records.filter((r) => r.leaf === "id" && r.steps.some((s) => s.field === "withNewFile")).pop()!;
+    expect(parseBaseline(newFilesOf(file.steps)["bench-baseline.json"]!, "bench-baseline.json")).toHaveLength(parseGoBench(slower).length);
+  });
+
+  it("fails only the bench stage on a broken baseline: the other stages keep their reports", async () => {
+    const root = copyExample("go-service", { ".pipeline/bench-baseline.json": "{ broken" });
+    const bench = { execOutcome: (argv: readonly string[]) => (argv.join(" ") === args.benchArgs(6).join(" ") ? { exitCode: 0, stdout: "BenchmarkX-2 \t 100\t 10 ns/op\n" } : undefined) };
+    const files = await reportFiles(root, bench);
+    expect(files["summary.md"]).toContain(".pipeline/bench-baseline.json: is not valid JSON");
+    expect(files["summary.md"]).toMatch(/\| bench \| ❌ failed/);
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(["lint/output.txt", "bench/current.json"]));
+  });
+
+  it("names workdir and the fix when the folder does not exist, before anything runs", async () => {
+    const root = copyExample("go-service", { "pipeline.yaml": "workdir: services/nope\n" });
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).ci());
+    expect((error as Error).name).toBe("PipelineUserError");
+    expect((error as Error).message).toContain('pipeline.yaml: workdir "services/nope" is not a folder of the repository.');
+    expect(engine.executedCommands()).toEqual([]);
+  });
+
   it("turns a broken pipeline.yaml into one clear error before anything runs", async () => {
     const root = copyExample("go-service", { "pipeline.yaml": "stages:\n  tset: {}\n" });
     const { engine, error } = await recordRun(async () => (await pipelineOn(root)).ci());

@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { onTestFinished } from "vitest";
 
 /** The repository root (this file is test/helpers/examples.ts). */
@@ -24,7 +24,10 @@ export function copyExample(name: ExampleName, files: Record<string, string> = {
   const root = mkdtempSync(join(tmpdir(), `${name}-`));
   cpSync(examplePath(name), root, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
   removeWhenDone(root);
-  for (const [path, contents] of Object.entries(files)) writeFileSync(join(root, path), contents);
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), contents);
+  }
   return root;
 }
 

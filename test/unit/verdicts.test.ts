@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TestSuiteResult } from "../../modules/report/model.js";
 import type { ToolRun } from "../../modules/stage.js";
+import { serializeBaseline } from "../../modules/report/bench.js";
 import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
 
 const run = (exitCode: number, stdout = "", stderr = ""): ToolRun => ({ argv: ["tool", "run"], exitCode, stdout, stderr, files: {} });
@@ -45,18 +46,28 @@ describe("benchVerdict", () => {
   const samples = (center: number) => [0.99, 1, 1.01, 0.98, 1.02, 1].map((f) => f * center);
 
   it("skips when nothing was measured, and says how to record a baseline when there is none", () => {
-    expect(benchVerdict({ run: run(0), current: [], gate: { ...gate, baseline: undefined } }).status).toBe("skipped");
-    const v = benchVerdict({ run: run(0), current: [{ name: "Parse", unit: "ns/op", samples: samples(100) }], gate: { ...gate, baseline: undefined } });
+    expect(benchVerdict({ run: run(0), current: [], gate: { ...gate, baselineText: undefined } }).status).toBe("skipped");
+    const v = benchVerdict({ run: run(0), current: [{ name: "Parse", unit: "ns/op", samples: samples(100) }], gate: { ...gate, baselineText: undefined } });
     expect(v.status).toBe("passed");
     expect(v.details[1]).toBe("record one with: dagger call bench-baseline -o .pipeline/bench-baseline.json");
   });
 
   it("fails a significant slowdown beyond the threshold, with the comparison as a report", () => {
     const baseline = [{ name: "Parse", unit: "ns/op", samples: samples(100) }];
-    const v = benchVerdict({ run: run(0), current: [{ name: "Parse", unit: "ns/op", samples: samples(130) }], gate: { ...gate, baseline } });
+    const baselineText = serializeBaseline(baseline);
+    const v = benchVerdict({ run: run(0), current: [{ name: "Parse", unit: "ns/op", samples: samples(130) }], gate: { ...gate, baselineText } });
     expect(v.status).toBe("failed");
     expect(v.reports["bench/comparison.md"]).toContain("Parse");
-    const same = benchVerdict({ run: run(0), current: baseline, gate: { ...gate, baseline } });
+    const same = benchVerdict({ run: run(0), current: baseline, gate: { ...gate, baselineText } });
     expect(same.status).toBe("passed");
+  });
+
+  it("fails the bench stage alone on a broken baseline, keeping the measurements and saying how to replace it", () => {
+    const current = [{ name: "Parse", unit: "ns/op", samples: samples(100) }];
+    const v = benchVerdict({ run: run(0), current, gate: { ...gate, baselineText: "{ not json" } });
+    expect(v.status).toBe("failed");
+    expect(v.errorLines[0]).toMatch(/^\.pipeline\/bench-baseline\.json: is not valid JSON/);
+    expect(v.errorLines[1]).toBe("record a new one with: dagger call bench-baseline -o .pipeline/bench-baseline.json");
+    expect(JSON.parse(v.reports["bench/current.json"]!).benchmarks).toHaveLength(1);
   });
 });

@@ -1,6 +1,5 @@
-import type { Directory } from "@dagger.io/dagger";
+import { ExistsType, type Directory } from "@dagger.io/dagger";
 import type { Project } from "../../../modules/project.js";
-import { parseBaseline, type BenchmarkSamples } from "../../../modules/report/bench.js";
 import { detectLanguage, LANGUAGE_MARKERS } from "../config/detect.js";
 import { formatProblem, loadConfig } from "../config/load.js";
 import type { Language, PipelineConfig } from "../config/schema.js";
@@ -16,8 +15,8 @@ export interface LoadedProject {
   config: PipelineConfig;
   language: Language;
   project: Project;
-  /** The committed benchmark baseline, when there is one. */
-  baseline: BenchmarkSamples[] | undefined;
+  /** The committed benchmark baseline's text, when there is one; the bench stage parses it, so a broken file fails that stage alone. */
+  baselineText: string | undefined;
 }
 
 /** Reads pipeline.yaml (optional), applies `workdir`, and detects the language. */
@@ -29,6 +28,12 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
     throw new PipelineUserError(`${CONFIG_FILE} is invalid:\n${loaded.problems.map(formatProblem).join("\n")}`);
   }
   const { config } = loaded;
+  if (config.workdir !== "." && !(await source.exists(config.workdir, { expectedType: ExistsType.DirectoryType }))) {
+    throw new PipelineUserError(
+      `${CONFIG_FILE}: workdir "${config.workdir}" is not a folder of the repository.\n` +
+        `  Fix: set workdir to the folder that holds the project (relative to the repository root), or remove it.`,
+    );
+  }
   const dir = config.workdir === "." ? source : source.directory(config.workdir);
   const entries = config.workdir === "." ? rootEntries : await dir.entries();
   const language = config.language ?? detectLanguage(entries);
@@ -41,6 +46,5 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
   const project: Project = { source: dir, entries };
   const baselinePath = config.stages.bench.baseline;
   const baselineText = (await dir.exists(baselinePath)) ? await dir.file(baselinePath).contents() : undefined;
-  const baseline = baselineText === undefined ? undefined : parseBaseline(baselineText, baselinePath);
-  return { config, language, project, baseline };
+  return { config, language, project, baselineText };
 }

@@ -53,7 +53,7 @@ function runStage(loaded: LoadedProject, stage: StageName): Promise<StageResult>
         thresholdPercent: bench.regressionThreshold,
         alpha: bench.alpha,
         baselinePath: bench.baseline,
-        baseline: loaded.baseline,
+        baselineText: loaded.baselineText,
       });
     }
   }

@@ -114,3 +114,15 @@ describe("benchGate and benchComparisonMarkdown", () => {
     expect(benchComparisonMarkdown([])).toBe("_No benchmarks to compare._\n");
   });
 });
+
+describe("compareBenchmarks from a zero baseline", () => {
+  it("fails a significant rise from 0 allocs/op, and leaves 0 → 0 unchanged", () => {
+    const zero = series("Parse", [0, 0, 0, 0, 0, 0], "allocs/op");
+    const [rise] = compareBenchmarks([zero], [series("Parse", [1, 1, 1, 1, 2, 1], "allocs/op")], { thresholdPercent: 10 });
+    expect(rise).toMatchObject({ deltaPercent: Infinity, verdict: "regression" });
+    expect(benchGate([rise!]).message).toBe("1 benchmark regression: Parse allocs/op +∞ (p=0.002)");
+    expect(benchComparisonMarkdown([rise!])).toContain("| 0 | 1 | +∞ |");
+    const [same] = compareBenchmarks([zero], [zero], { thresholdPercent: 10 });
+    expect(same).toMatchObject({ deltaPercent: 0, verdict: "no-change" });
+  });
+});
