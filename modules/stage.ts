@@ -33,6 +33,15 @@ export interface ToolRun {
  * its output and the files it wrote: reports survive a failing tool.
  */
 export async function runTool(container: Container, argv: string[], files: readonly string[] = []): Promise<ToolRun> {
+  return (await runToolThen(container, argv, files)).run;
+}
+
+/** Like runTool, also returning the container after the exec, for a next run that must follow this one. */
+export async function runToolThen(
+  container: Container,
+  argv: string[],
+  files: readonly string[] = [],
+): Promise<{ run: ToolRun; after: Container }> {
   const ran = container.withExec(argv, { expect: ReturnType.Any });
   const [exitCode, stdout, stderr, ...contents] = await Promise.all([
     ran.exitCode(),
@@ -40,13 +49,8 @@ export async function runTool(container: Container, argv: string[], files: reado
     ran.stderr(),
     ...files.map((path) => readIfPresent(ran, path)),
   ]);
-  return {
-    argv,
-    exitCode,
-    stdout,
-    stderr,
-    files: Object.fromEntries(files.map((path, i) => [path, contents[i]])),
-  };
+  const run = { argv, exitCode, stdout, stderr, files: Object.fromEntries(files.map((path, i) => [path, contents[i]])) };
+  return { run, after: ran };
 }
 
 async function readIfPresent(ran: Container, path: string): Promise<string | undefined> {

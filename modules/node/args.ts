@@ -164,6 +164,7 @@ export function reportPaths(dir = "/tmp") {
     testCobertura: `${dir}/node-coverage/cobertura-coverage.xml`,
     propertyJunit: `${dir}/node-property-junit.xml`,
     benchJson: `${dir}/node-bench.json`,
+    vitestBenchJson: (run: number) => `${dir}/node-vitest-bench-${run}.json`,
   };
 }
 
@@ -271,35 +272,44 @@ export function propertyTestCommand(runner: TestRunner, pkg: PackageJson, files:
   }
 }
 
-export interface BenchCommand {
+/** One run of the bench command and the JSON report it writes. */
+export interface BenchRun {
   argv: string[];
-  env: Record<string, string>;
   output: string;
+}
+
+export interface BenchCommand {
+  /** Run one after another; each run's report adds samples. */
+  runs: BenchRun[];
+  env: Record<string, string>;
   format: "vitest" | "tinybench";
 }
 
 /**
  * vitest's own benchmarks when the project has `*.bench.*` files and vitest,
  * else the `bench` script writing tinybench JSON to $BENCH_OUTPUT; `undefined`
- * when the project has neither.
+ * when the project has neither. vitest's JSON keeps only summaries (it
+ * empties `samples`), so it runs `count` times, each median one sample, as
+ * `go test -count` does; tinybench's report carries every sample of one run.
  */
 export function benchCommand(
   manager: PackageManager,
   pkg: PackageJson,
   benchFiles: readonly string[],
+  count: number,
   dir = "/tmp",
 ): BenchCommand | undefined {
-  const output = reportPaths(dir).benchJson;
   if (hasDependency(pkg, "vitest") && benchFiles.length > 0) {
-    return { argv: ["npx", "--no", "vitest", "bench", "--run", "--outputJson", output], env: {}, output, format: "vitest" };
+    const runs = Array.from({ length: count }, (_, i) => {
+      // A distinct output per run also keeps Dagger from answering a run from the previous one's cache.
+      const output = reportPaths(dir).vitestBenchJson(i + 1);
+      return { argv: ["npx", "--no", "vitest", "bench", "--run", "--outputJson", output], output };
+    });
+    return { runs, env: {}, format: "vitest" };
   }
   if (typeof pkg.scripts?.["bench"] === "string") {
-    return {
-      argv: runScriptArgs(manager, "bench"),
-      env: { [BENCH_OUTPUT_ENV]: output },
-      output,
-      format: "tinybench",
-    };
+    const output = reportPaths(dir).benchJson;
+    return { runs: [{ argv: runScriptArgs(manager, "bench"), output }], env: { [BENCH_OUTPUT_ENV]: output }, format: "tinybench" };
   }
   return undefined;
 }

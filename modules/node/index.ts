@@ -1,9 +1,9 @@
 import { dag, type Container } from "@dagger.io/dagger";
-import { parseTinybench, parseVitestBench } from "../report/bench.js";
+import { mergeBenchmarkRuns, parseTinybench, parseVitestBench, type BenchmarkSamples } from "../report/bench.js";
 import { parseCobertura, parseLcov } from "../report/coverage.js";
 import { parseJUnit } from "../report/junit.js";
 import { readProjectFile, type Project } from "../project.js";
-import { runTool, skippedVerdict, timed, type StageResult } from "../stage.js";
+import { runTool, runToolThen, skippedVerdict, timed, type StageResult, type ToolRun } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
@@ -114,19 +114,31 @@ function propertyTest(project: Project, options: ToolchainOptions): Promise<Stag
   });
 }
 
-/** vitest bench or the `bench` script (tinybench JSON), compared against the baseline. */
+/** vitest bench (`count` runs) or the `bench` script (tinybench JSON), compared against the baseline. */
 function bench(project: Project, options: ToolchainOptions, gate: BenchGateOptions): Promise<StageResult> {
   return timed("bench", async () => {
     const pkg = await readPackageJson(project);
     const [found, nested] = await Promise.all([project.source.glob(args.BENCH_FILE_GLOB), nestedPackages(project, pkg)]);
     const benchFiles = args.ownFiles(found, args.BENCH_FILE_PATTERN, nested);
     const { manager } = args.detectPackageManager(project.entries);
-    const command = args.benchCommand(manager, pkg, benchFiles);
+    const command = args.benchCommand(manager, pkg, benchFiles, gate.count);
     if (!command) return skippedVerdict("no *.bench.* files for vitest and no `bench` script in package.json");
-    const run = await runTool(withEnv(nodeContainer(project, options.images.node), command.env), command.argv, [command.output]);
-    const json = run.files[command.output];
-    const current = json === undefined ? [] : command.format === "vitest" ? parseVitestBench(json) : parseTinybench(json);
-    return benchVerdict({ run, current, gate });
+    const parse = command.format === "vitest" ? parseVitestBench : parseTinybench;
+    let container = withEnv(nodeContainer(project, options.images.node), command.env);
+    const measured: BenchmarkSamples[][] = [];
+    const stdout: string[] = [];
+    let last: ToolRun | undefined;
+    // One after another, never side by side: concurrent runs would slow each other down.
+    for (const { argv, output } of command.runs) {
+      const { run, after } = await runToolThen(container, argv, [output]);
+      last = run;
+      stdout.push(run.stdout);
+      if (run.exitCode !== 0) break;
+      const json = run.files[output];
+      if (json !== undefined) measured.push(parse(json));
+      container = after;
+    }
+    return benchVerdict({ run: { ...last!, stdout: stdout.join("\n") }, current: mergeBenchmarkRuns(measured), gate });
   });
 }
 

@@ -31,14 +31,15 @@ export function thinSamples(samples: readonly number[], max = MAX_BASELINE_SAMPL
 
 /** Writes a baseline, stable and diff-friendly: sorted by package, name and unit, one benchmark per line. */
 export function serializeBaseline(benchmarks: readonly BenchmarkSamples[]): string {
-  const sorted = [...benchmarks].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const sorted = [...benchmarks].sort((a, b) => (benchmarkKey(a) < benchmarkKey(b) ? -1 : benchmarkKey(a) > benchmarkKey(b) ? 1 : 0));
   const lines = sorted.map(
     (b) => `    ${JSON.stringify({ ...(b.package ? { package: b.package } : {}), name: b.name, unit: b.unit, samples: thinSamples(b.samples) })}`,
   );
   return `{\n  "version": ${BASELINE_VERSION},\n  "benchmarks": [${lines.length ? `\n${lines.join(",\n")}\n  ` : ""}]\n}\n`;
 }
 
-const key = (b: BenchmarkSamples) => `${b.package ?? ""}\u0000${b.name}\u0000${b.unit}`;
+/** What identifies a benchmark across runs and baselines: package, name and unit. */
+export const benchmarkKey = (b: BenchmarkSamples) => `${b.package ?? ""}\u0000${b.name}\u0000${b.unit}`;
 
 /** Reads a baseline, validating every field; `fileName` is for messages only. */
 export function parseBaseline(text: string, fileName: string): BenchmarkSamples[] {

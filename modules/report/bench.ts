@@ -1,4 +1,5 @@
 import type { BenchmarkSamples } from "./model.js";
+import { benchmarkKey } from "./bench-baseline.js";
 import { mannWhitneyU, median } from "./stats.js";
 
 export type { BenchmarkSamples } from "./model.js";
@@ -51,12 +52,11 @@ export function higherIsBetter(unit: string): boolean {
 export function compareBenchmarks(baseline: readonly BenchmarkSamples[], current: readonly BenchmarkSamples[], options: CompareOptions): BenchComparisonRow[] {
   const alpha = options.alpha ?? 0.05;
   const minSamples = options.minSamples ?? 4;
-  const key = (b: BenchmarkSamples) => `${b.package ?? ""}\u0000${b.name}\u0000${b.unit}`;
-  const base = new Map(baseline.map((b) => [key(b), b]));
+  const base = new Map(baseline.map((b) => [benchmarkKey(b), b]));
   const seen = new Set<string>();
   const rows = current.map((cur): BenchComparisonRow => {
-    const old = base.get(key(cur));
-    seen.add(key(cur));
+    const old = base.get(benchmarkKey(cur));
+    seen.add(benchmarkKey(cur));
     const row = { name: cur.name, unit: cur.unit, ...(cur.package ? { package: cur.package } : {}) };
     const currentMedian = cur.samples.length ? median(cur.samples) : null;
     if (!old) return { ...row, baseMedian: null, currentMedian, deltaPercent: null, pValue: null, n: [0, cur.samples.length], verdict: "new" };
@@ -75,11 +75,25 @@ export function compareBenchmarks(baseline: readonly BenchmarkSamples[], current
     return { ...result, verdict: worse ? "regression" : "improvement" };
   });
   for (const old of baseline) {
-    if (seen.has(key(old))) continue;
+    if (seen.has(benchmarkKey(old))) continue;
     const baseMedian = old.samples.length ? median(old.samples) : null;
     rows.push({ name: old.name, unit: old.unit, ...(old.package ? { package: old.package } : {}), baseMedian, currentMedian: null, deltaPercent: null, pValue: null, n: [old.samples.length, 0], verdict: "missing" });
   }
   return rows;
+}
+
+/** Joins the samples of repeated runs of the same benchmarks (vitest bench run N times), in run order. */
+export function mergeBenchmarkRuns(runs: readonly (readonly BenchmarkSamples[])[]): BenchmarkSamples[] {
+  const merged = new Map<string, BenchmarkSamples>();
+  for (const run of runs) {
+    for (const b of run) {
+      const key = benchmarkKey(b);
+      const seen = merged.get(key);
+      if (seen) seen.samples.push(...b.samples);
+      else merged.set(key, { ...b, samples: [...b.samples] });
+    }
+  }
+  return [...merged.values()];
 }
 
 /** Fails on any regression; the message lists them (worst first) or sums up the comparison. */

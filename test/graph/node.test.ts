@@ -6,6 +6,7 @@ import type { ExecOutcome } from "../../cli/recording-engine/engine.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
 import * as args from "../../modules/node/args.js";
 import { IMAGES } from "../../modules/pins.js";
+import { serializeBaseline } from "../../modules/report/bench.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { chainOf, envOf, execWindow } from "../helpers/records.js";
@@ -122,12 +123,37 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
     const pnpm = copyExample("node-service", { "package.json": pkg, "pnpm-lock.yaml": "lockfileVersion: '9.0'\n" });
     const { engine, result, error } = await recordRun(async () => {
       return [await stageSummary(pnpm, "lint"), await stageSummary(pnpm, "bench")].join("\n");
-    }, { fileContents: (path) => (path === paths.benchJson ? JSON.stringify({ files: [] }) : undefined) });
+    }, { fileContents: (path) => (path.startsWith("/tmp/node-vitest-bench-") ? JSON.stringify({ files: [] }) : undefined) });
     expect(error).toBeUndefined();
     expect(result).toContain("package.json defines no lint or typecheck script");
     expect(engine.executedCommands()).toContainEqual(["corepack", "pnpm", "install", "--frozen-lockfile"]);
-    // vitest with *.bench.* files: vitest's own bench runner.
-    expect(engine.executedCommands()).toContainEqual(["npx", "--no", "vitest", "bench", "--run", "--outputJson", paths.benchJson]);
+    // vitest with *.bench.* files: vitest's own bench runner, once per sample (stages.bench.count, default 6).
+    expect(engine.executedCommands()).toContainEqual(["npx", "--no", "vitest", "bench", "--run", "--outputJson", paths.vitestBenchJson(6)]);
+  });
+
+  it("runs vitest bench once per sample, one run after another, and compares the medians with the baseline", async () => {
+    const pkg = JSON.stringify({ name: "x", devDependencies: { vitest: "4.1.12" } });
+    const baseline = serializeBaseline([{ name: "normalize > slugify", unit: "ms", samples: [1, 1.01, 0.99, 1.02] }]);
+    const root = copyExample("node-service", {
+      "package.json": pkg,
+      "pipeline.yaml": "stages:\n  bench: { count: 4 }\n",
+      ".pipeline/bench-baseline.json": baseline,
+    });
+    // Run i reports a median of 1.5 + i/100 ms: every run 50% slower than the baseline.
+    const vitestJson = (path: string) => {
+      const run = /node-vitest-bench-(\d+)\.json$/.exec(path)?.[1];
+      if (run === undefined) return undefined;
+      const benchmark = { name: "slugify", median: 1.5 + Number(run) / 100, samples: [] };
+      return JSON.stringify({ files: [{ filepath: "bench/normalize.bench.ts", groups: [{ fullName: "normalize", benchmarks: [benchmark] }] }] });
+    };
+    const { engine, result, error } = await recordRun(() => stageSummary(root, "bench"), { fileContents: vitestJson });
+    expect(error).toBeUndefined();
+    const runs = [1, 2, 3, 4].map((i) => ["npx", "--no", "vitest", "bench", "--run", "--outputJson", paths.vitestBenchJson(i)]);
+    expect(engine.executedCommands().filter((argv) => argv.includes("bench"))).toEqual(runs);
+    // Each run follows the previous one in the same chain, so they never overlap.
+    const last = chainOf(engine.records, runs[3]!).filter((s) => s.field === "withExec").map((s) => s.args["args"]);
+    expect(last.slice(-4)).toEqual(runs);
+    expect(result).toMatch(/1 benchmark regression: normalize > slugify ms \+5\d\.\d\d% \(p=0\.029\)/);
   });
 
   it("uses yarn through corepack when yarn.lock is the lockfile", async () => {

@@ -157,13 +157,14 @@ describe("node toolchain commands on the real tools", () => {
     if (!installed) return ctx.skip(skipReason);
     const root = project();
     const pkg = packageJson(root);
-    const command = args.benchCommand("npm", pkg, args.ownFiles(listFiles(root), args.BENCH_FILE_PATTERN), root);
-    expect(command).toMatchObject({ argv: ["npm", "run", "bench"], format: "tinybench" });
+    const command = args.benchCommand("npm", pkg, args.ownFiles(listFiles(root), args.BENCH_FILE_PATTERN), 6, root);
+    expect(command).toMatchObject({ runs: [{ argv: ["npm", "run", "bench"] }], format: "tinybench" });
+    const [{ argv, output }] = command!.runs as [args.BenchRun];
     // BENCH_TIME_MS is the example's own knob: shorter runs keep this test quick.
     const measure = async () => {
-      const result = await runLocally(command!.argv, root, { ...command!.env, BENCH_TIME_MS: "300" }, [command!.output]);
+      const result = await runLocally(argv, root, { ...command!.env, BENCH_TIME_MS: "300" }, [output]);
       expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-      return parseTinybench(result.files[command!.output]!);
+      return parseTinybench(result.files[output]!);
     };
     const baseline = await measure();
     expect(baseline.map((b) => b.name)).toContain("slugify");
