@@ -21,6 +21,11 @@ export function gofmtArgs(): string[] {
   return ["gofmt", "-l", "."];
 }
 
+/** The files `gofmt -l` listed, without vendored code, which the project does not own. */
+export function unformattedFiles(gofmtStdout: string): string[] {
+  return gofmtStdout.split("\n").filter((file) => file && !file.startsWith("vendor/"));
+}
+
 export function golangciLintArgs(): string[] {
   return ["golangci-lint", "run", "--timeout=5m", "./..."];
 }

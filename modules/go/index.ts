@@ -8,7 +8,6 @@ import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
 
-
 /**
  * Go toolchain: a container with module and build caches, dependencies
  * downloaded from go.mod/go.sum alone (so editing code keeps that step
@@ -45,7 +44,7 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
       runTool(container, args.vetArgs()),
       runTool(container, args.gofmtArgs()),
     ]);
-    const unformatted = fmt.stdout.split("\n").filter(Boolean);
+    const unformatted = args.unformattedFiles(fmt.stdout);
     return lintVerdict([
       { run: vet },
       {

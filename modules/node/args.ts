@@ -244,9 +244,9 @@ export function propertyTestCommand(runner: TestRunner, pkg: PackageJson, files:
   const env = { [PROPERTY_ITERATIONS_ENV]: String(iterations) };
   switch (runner) {
     case "vitest":
-      // A positional filter selects test files whose path contains it.
+      // Positional filters select test files whose path contains them: the property files' own paths, exactly.
       return {
-        argv: ["npx", "--no", "vitest", "run", "property", "--reporter=default", "--reporter=junit", `--outputFile.junit=${junit}`],
+        argv: ["npx", "--no", "vitest", "run", ...files, "--reporter=default", "--reporter=junit", `--outputFile.junit=${junit}`],
         env,
         junit,
       };

@@ -30,7 +30,7 @@ describe("dogfooding", () => {
         "npm run typecheck  (exit code read, not thrown)",
         "npm run bench  (exit code read, not thrown)",
         expect.stringMatching(/^npx --no vitest run --coverage\.enabled --coverage\.reporter=cobertura .*--outputFile\.junit=/),
-        expect.stringMatching(/^npx --no vitest run property /),
+        expect.stringMatching(/^npx --no vitest run test\/unit\/engine\.property\.test\.ts --reporter=default /),
       ]),
     );
     // All five in one concurrent group, after one shared `npm ci`.

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
@@ -114,6 +114,11 @@ describe.skipIf(!haveGo)("go toolchain with the real go", () => {
     const fmt = await run(root, args.gofmtArgs());
     expect(fmt.exitCode).toBe(0);
     expect(fmt.stdout.trim()).toBe("internal/semver/ugly.go");
+    expect(args.unformattedFiles(fmt.stdout)).toEqual(["internal/semver/ugly.go"]);
+    // Vendored code is not the project's to format.
+    mkdirSync(join(root, "vendor/example.com/dep"), { recursive: true });
+    writeFileSync(join(root, "vendor/example.com/dep/dep.go"), "package dep\nfunc  Dep( ) int {return 1}\n");
+    expect(args.unformattedFiles((await run(root, args.gofmtArgs())).stdout)).toEqual(["internal/semver/ugly.go"]);
   });
 
   it("measures -count samples per benchmark and detects a regression made on purpose", async () => {
