@@ -147,8 +147,6 @@ export function splitTestFiles(files: readonly string[], nestedDirs: readonly st
 export const PROPERTY_ITERATIONS_ENV = "FAST_CHECK_NUM_RUNS";
 /** Env var the `bench` script writes its tinybench JSON to. */
 export const BENCH_OUTPUT_ENV = "BENCH_OUTPUT";
-/** jest-junit reads its output path from the environment only. */
-export const JEST_JUNIT_ENV = "JEST_JUNIT_OUTPUT_FILE";
 
 /**
  * Where each stage writes its reports. Flat files under one folder, because
@@ -163,6 +161,9 @@ export function reportPaths(dir = "/tmp") {
     coverageDir: `${dir}/node-coverage`,
     testCobertura: `${dir}/node-coverage/cobertura-coverage.xml`,
     propertyJunit: `${dir}/node-property-junit.xml`,
+    /** jest's own JSON results (`--json --outputFile`): no reporter package needed. */
+    testJestJson: `${dir}/node-test-jest.json`,
+    propertyJestJson: `${dir}/node-property-jest.json`,
     benchJson: `${dir}/node-bench.json`,
     vitestBenchJson: (run: number) => `${dir}/node-vitest-bench-${run}.json`,
   };
@@ -171,8 +172,8 @@ export function reportPaths(dir = "/tmp") {
 export interface TestCommand {
   argv: string[];
   env: Record<string, string>;
-  /** The report files to read back: JUnit, and coverage as lcov or Cobertura. */
-  junit: string;
+  /** The report files to read back: test results as JUnit or jest's JSON, and coverage as lcov or Cobertura. */
+  results: { path: string; format: "junit" | "jest-json" };
   coverage?: { path: string; format: "lcov" | "cobertura" };
 }
 
@@ -203,25 +204,23 @@ export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: rea
           "--exclude=**/*.property.{test,spec}.*",
         ],
         env: {},
-        junit: paths.testJunit,
+        results: { path: paths.testJunit, format: "junit" },
         ...(coverage ? { coverage: { path: paths.testCobertura, format: "cobertura" as const } } : {}),
       };
     }
-    case "jest": {
-      const junit = hasDependency(pkg, "jest-junit");
+    case "jest":
       return {
         argv: [
           "npx", "--no", "jest", "--ci",
           "--coverage", "--coverageReporters=cobertura", "--coverageReporters=text-summary", `--coverageDirectory=${paths.coverageDir}`,
-          "--reporters=default", ...(junit ? ["--reporters=jest-junit"] : []),
+          "--json", `--outputFile=${paths.testJestJson}`,
           // Setting the ignore list replaces jest's default, so node_modules is restated.
           "--testPathIgnorePatterns=/node_modules/", "--testPathIgnorePatterns=\\.property\\.(test|spec)\\.",
         ],
-        env: junit ? { [JEST_JUNIT_ENV]: paths.testJunit } : {},
-        junit: paths.testJunit,
+        env: {},
+        results: { path: paths.testJestJson, format: "jest-json" },
         coverage: { path: paths.testCobertura, format: "cobertura" },
       };
-    }
     case "node":
       return {
         argv: [
@@ -232,7 +231,7 @@ export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: rea
           ...files,
         ],
         env: {},
-        junit: paths.testJunit,
+        results: { path: paths.testJunit, format: "junit" },
         coverage: { path: paths.testLcov, format: "lcov" },
       };
   }
@@ -240,7 +239,7 @@ export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: rea
 
 /** Property tests only (`*.property.test.*`), with fast-check's run count in the environment. */
 export function propertyTestCommand(runner: TestRunner, pkg: PackageJson, files: readonly string[], iterations: number, dir = "/tmp"): TestCommand {
-  const junit = reportPaths(dir).propertyJunit;
+  const { propertyJunit: junit, propertyJestJson } = reportPaths(dir);
   const env = { [PROPERTY_ITERATIONS_ENV]: String(iterations) };
   switch (runner) {
     case "vitest":
@@ -248,16 +247,14 @@ export function propertyTestCommand(runner: TestRunner, pkg: PackageJson, files:
       return {
         argv: ["npx", "--no", "vitest", "run", ...files, "--reporter=default", "--reporter=junit", `--outputFile.junit=${junit}`],
         env,
-        junit,
+        results: { path: junit, format: "junit" },
       };
-    case "jest": {
-      const reporter = hasDependency(pkg, "jest-junit");
+    case "jest":
       return {
-        argv: ["npx", "--no", "jest", "--ci", "--reporters=default", ...(reporter ? ["--reporters=jest-junit"] : []), "\\.property\\.(test|spec)\\."],
-        env: reporter ? { ...env, [JEST_JUNIT_ENV]: junit } : env,
-        junit,
+        argv: ["npx", "--no", "jest", "--ci", "--json", `--outputFile=${propertyJestJson}`, "\\.property\\.(test|spec)\\."],
+        env,
+        results: { path: propertyJestJson, format: "jest-json" },
       };
-    }
     case "node":
       return {
         argv: [
@@ -267,7 +264,7 @@ export function propertyTestCommand(runner: TestRunner, pkg: PackageJson, files:
           ...files,
         ],
         env,
-        junit,
+        results: { path: junit, format: "junit" },
       };
   }
 }

@@ -1,7 +1,8 @@
 import { dag, type Container } from "@dagger.io/dagger";
 import { mergeBenchmarkRuns, parseTinybench, parseVitestBench, type BenchmarkSamples } from "../report/bench.js";
 import { parseCobertura, parseLcov } from "../report/coverage.js";
-import { parseJUnit } from "../report/junit.js";
+import { parseJestJson } from "../report/jest-json.js";
+import { parseJUnit, type TestSuiteResult } from "../report/junit.js";
 import { readProjectFile, type Project } from "../project.js";
 import { runTool, runToolThen, skippedVerdict, timed, type StageResult, type ToolRun } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
@@ -11,6 +12,7 @@ import * as args from "./args.js";
 /** The official images' non-root user; its home holds every cache. */
 const USER = "node";
 const HOME = "/home/node";
+const WORKDIR = "/src";
 
 /**
  * Node toolchain: as the image's non-root `node` user, with the package
@@ -24,10 +26,10 @@ function nodeContainer(project: Project, image: string): Container {
     // Non-interactive everywhere: no watch mode, no corepack download prompt.
     .withEnvVariable("CI", "true")
     .withEnvVariable("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0")
-    .withWorkdir("/src")
-    .withDirectory("/src", project.source, { include: [...args.INSTALL_INPUTS], owner: USER })
+    .withWorkdir(WORKDIR)
+    .withDirectory(WORKDIR, project.source, { include: [...args.INSTALL_INPUTS], owner: USER })
     .withExec(args.installArgs(manager, lockfile !== undefined))
-    .withDirectory("/src", project.source, { exclude: args.SOURCE_EXCLUDES, owner: USER });
+    .withDirectory(WORKDIR, project.source, { exclude: args.SOURCE_EXCLUDES, owner: USER });
 }
 
 /** Cache volumes owned by `node`, or the non-root user could not write them. */
@@ -82,14 +84,13 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
       return skippedVerdict(`no test files matching ${args.TEST_FILE_GLOBS.join(" or ")} (outside *.property.test.*)`);
     }
     const command = args.unitTestCommand(runner, pkg, files.unit);
-    const reports = [command.junit, ...(command.coverage ? [command.coverage.path] : [])];
+    const reports = [command.results.path, ...(command.coverage ? [command.coverage.path] : [])];
     const run = await runTool(withEnv(nodeContainer(project, options.images.node), command.env), command.argv, reports);
-    const junit = run.files[command.junit];
     const coverage = command.coverage ? run.files[command.coverage.path] : undefined;
     return testVerdict({
       stage: "test",
       run,
-      suites: junit === undefined ? [] : parseJUnit(junit),
+      suites: testResults(command, run),
       coverage:
         coverage === undefined
           ? undefined
@@ -108,9 +109,8 @@ function propertyTest(project: Project, options: ToolchainOptions): Promise<Stag
     const files = await testFiles(project, pkg);
     if (files.property.length === 0) return skippedVerdict("no *.property.test.* files");
     const command = args.propertyTestCommand(args.detectTestRunner(pkg), pkg, files.property, options.iterations);
-    const run = await runTool(withEnv(nodeContainer(project, options.images.node), command.env), command.argv, [command.junit]);
-    const junit = run.files[command.junit];
-    return testVerdict({ stage: "propertyTest", run, suites: junit === undefined ? [] : parseJUnit(junit) });
+    const run = await runTool(withEnv(nodeContainer(project, options.images.node), command.env), command.argv, [command.results.path]);
+    return testVerdict({ stage: "propertyTest", run, suites: testResults(command, run) });
   });
 }
 
@@ -140,6 +140,13 @@ function bench(project: Project, options: ToolchainOptions, gate: BenchGateOptio
     }
     return benchVerdict({ run: { ...last!, stdout: stdout.join("\n") }, current: mergeBenchmarkRuns(measured), gate });
   });
+}
+
+/** The suites of the results file the command wrote, none when it wrote none. */
+function testResults(command: args.TestCommand, run: ToolRun): TestSuiteResult[] {
+  const text = run.files[command.results.path];
+  if (text === undefined) return [];
+  return command.results.format === "jest-json" ? parseJestJson(text, WORKDIR) : parseJUnit(text);
 }
 
 function withEnv(container: Container, env: Record<string, string>): Container {

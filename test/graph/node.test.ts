@@ -156,6 +156,18 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
     expect(result).toMatch(/1 benchmark regression: normalize > slugify ms \+5\d\.\d\d% \(p=0\.029\)/);
   });
 
+  it("runs jest with its own JSON results (no reporter package) and Cobertura coverage", async () => {
+    const root = copyExample("node-service", { "package.json": JSON.stringify({ name: "x", devDependencies: { jest: "30.5.2" } }) });
+    const reports = (path: string) =>
+      path === paths.testJestJson ? readFixture("node/jest-results.json") : path === paths.testCobertura ? readFixture("node/c8-cobertura.xml") : undefined;
+    const { engine, result, error } = await recordRun(() => stageSummary(root, "test"), { fileContents: reports });
+    expect(error).toBeUndefined();
+    expect(engine.executedCommands()).toContainEqual(expect.arrayContaining(["npx", "--no", "jest", "--json", `--outputFile=${paths.testJestJson}`]));
+    expect(result).toContain("5 tests: 2 passed, 1 failed, 2 skipped");
+    // Paths relative to the project (the fixture ran in /src/nodesample).
+    expect(result).toContain("FAIL nodesample/jestdemo/clamp.test.js clamp fails on purpose when FAILDEMO=1: Error: expect(received).toBe(expected)");
+  });
+
   it("uses yarn through corepack when yarn.lock is the lockfile", async () => {
     const root = copyExample("node-service", { "yarn.lock": "# yarn lockfile v1\n" });
     const { rmSync } = await import("node:fs");

@@ -90,10 +90,10 @@ describe("node toolchain commands on the real tools", () => {
 
     const command = args.unitTestCommand("node", pkg, files.unit, root);
     expect(command.argv.slice(0, 3)).toEqual(["node", "--import", "tsx"]);
-    const result = await runLocally(command.argv, root, command.env, [command.junit, command.coverage!.path]);
+    const result = await runLocally(command.argv, root, command.env, [command.results.path, command.coverage!.path]);
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
 
-    const suites = parseJUnit(result.files[command.junit]!);
+    const suites = parseJUnit(result.files[command.results.path]!);
     const cases = suites.flatMap((s) => s.tests);
     expect(cases.filter((t) => t.status === "passed").length).toBeGreaterThan(20);
     expect(cases.filter((t) => t.status === "failed")).toEqual([]);
@@ -120,9 +120,9 @@ describe("node toolchain commands on the real tools", () => {
     const pkg = packageJson(root);
     const files = args.splitTestFiles(listFiles(root));
     const command = args.unitTestCommand("node", pkg, files.unit, root);
-    const result = await runLocally(command.argv, root, command.env, [command.junit, command.coverage!.path]);
+    const result = await runLocally(command.argv, root, command.env, [command.results.path, command.coverage!.path]);
     expect(result.exitCode).toBe(1);
-    const verdict = testVerdict({ stage: "test", run: result, suites: parseJUnit(result.files[command.junit]!), coverageThreshold: 0 });
+    const verdict = testVerdict({ stage: "test", run: result, suites: parseJUnit(result.files[command.results.path]!), coverageThreshold: 0 });
     expect(verdict.status).toBe("failed");
     expect(verdict.errorLines[0]).toContain("exited with code 1");
     expect(verdict.errorLines.join("\n")).toMatch(/FAIL .*broken on purpose/);
@@ -137,8 +137,8 @@ describe("node toolchain commands on the real tools", () => {
     const countFile = join(root, "count.txt");
     const ranWith = async (iterations: number) => {
       const command = args.propertyTestCommand("node", pkg, files.property, iterations, root);
-      const result = await runLocally(command.argv, root, { ...command.env, COUNT_FILE: countFile }, [command.junit]);
-      const suites = parseJUnit(result.files[command.junit]!);
+      const result = await runLocally(command.argv, root, { ...command.env, COUNT_FILE: countFile }, [command.results.path]);
+      const suites = parseJUnit(result.files[command.results.path]!);
       return { result, suites, verdict: testVerdict({ stage: "propertyTest", run: result, suites }) };
     };
 
