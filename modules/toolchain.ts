@@ -12,6 +12,8 @@ export interface ToolchainOptions {
   coverageThreshold: number;
   /** Cases per property test. */
   iterations: number;
+  /** The project's folder in the repository (pipeline.yaml `workdir`), for repository-relative report paths. */
+  workdir: string;
 }
 
 /** A language's stages. Each resolves to a verdict; none throws on a failing tool. */

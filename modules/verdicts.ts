@@ -1,5 +1,5 @@
 import { BaselineError, benchComparisonMarkdown, benchGate, compareBenchmarks, parseBaseline, serializeBaseline, thinSamples, type BenchmarkSamples } from "./report/bench.js";
-import { coverageGate, coverageMarkdown, toCobertura, type CoverageSummary } from "./report/coverage.js";
+import { coverageGate, coverageMarkdown, toCobertura, underFolder, type CoverageSummary } from "./report/coverage.js";
 import { toJUnitXml, type TestSuiteResult } from "./report/junit.js";
 import { pickErrorLines } from "./report/summary.js";
 import type { StageVerdict, ToolRun } from "./stage.js";
@@ -17,6 +17,8 @@ export interface TestEvidence {
   coverage?: CoverageSummary | undefined;
   /** Percent; 0 disables the gate. */
   coverageThreshold?: number;
+  /** The project's folder in the repository (pipeline.yaml `workdir`): coverage paths are put under it. */
+  projectFolder?: string;
 }
 
 export function testVerdict(evidence: TestEvidence): StageVerdict {
@@ -35,11 +37,12 @@ export function testVerdict(evidence: TestEvidence): StageVerdict {
   let gateFailed = false;
 
   if (evidence.coverage) {
+    const coverage = underFolder(evidence.coverage, evidence.projectFolder ?? ".");
     const threshold = evidence.coverageThreshold ?? 0;
-    const gate = coverageGate(evidence.coverage.percent, threshold);
+    const gate = coverageGate(coverage.percent, threshold);
     details.push(gate.message);
-    reports[`${stage}/coverage.cobertura.xml`] = toCobertura(evidence.coverage);
-    reports[`${stage}/coverage.md`] = coverageMarkdown(evidence.coverage, threshold);
+    reports[`${stage}/coverage.cobertura.xml`] = toCobertura(coverage);
+    reports[`${stage}/coverage.md`] = coverageMarkdown(coverage, threshold);
     if (!gate.passed) {
       gateFailed = true;
       errorLines.push(gate.message);

@@ -12,6 +12,11 @@ export const PROPERTY_TEST_PATTERN = "^(TestProperty|Fuzz)";
 /** Env var the examples' `quick.Config{MaxCount}` reads; set from `stages.propertyTest.iterations`. */
 export const PROPERTY_ITERATIONS_ENV = "PROPERTY_ITERATIONS";
 
+/** The module path go.mod declares (`module example.com/app`), which prefixes every file in a coverprofile. */
+export function goModulePath(goMod: string): string | undefined {
+  return /^\s*module\s+"?([^"\s]+)"?/m.exec(goMod)?.[1];
+}
+
 export function vetArgs(): string[] {
   return ["go", "vet", "./..."];
 }

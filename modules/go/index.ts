@@ -2,11 +2,13 @@ import { dag, type Container } from "@dagger.io/dagger";
 import { parseGoBench } from "../report/bench.js";
 import { parseGoCoverprofile } from "../report/coverage.js";
 import { parseGoTestJson } from "../report/go-test-json.js";
-import { hasFile, type Project } from "../project.js";
+import { hasFile, readProjectFile, type Project } from "../project.js";
 import { runTool, timed, type StageResult } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
+
+const WORKDIR = "/src";
 
 /**
  * Go toolchain: a container with module and build caches, dependencies
@@ -15,10 +17,10 @@ import * as args from "./args.js";
  */
 function goContainer(project: Project, image: string): Container {
   return withGoCaches(dag.container().from(image))
-    .withWorkdir("/src")
-    .withDirectory("/src", project.source, { include: ["go.mod", "go.sum"] })
+    .withWorkdir(WORKDIR)
+    .withDirectory(WORKDIR, project.source, { include: ["go.mod", "go.sum"] })
     .withExec(["go", "mod", "download"])
-    .withDirectory("/src", project.source);
+    .withDirectory(WORKDIR, project.source);
 }
 
 function withGoCaches(container: Container): Container {
@@ -35,8 +37,8 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
     if (hasFile(project, ...args.GOLANGCI_CONFIGS)) {
       const linter = withGoCaches(dag.container().from(options.images.golangciLint))
         .withMountedCache("/root/.cache/golangci-lint", dag.cacheVolume("golangci-lint"))
-        .withWorkdir("/src")
-        .withDirectory("/src", project.source);
+        .withWorkdir(WORKDIR)
+        .withDirectory(WORKDIR, project.source);
       return lintVerdict([{ run: await runTool(linter, args.golangciLintArgs()) }]);
     }
     const container = goContainer(project, options.images.go);
@@ -59,14 +61,19 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
 /** `go test` with the race detector and atomic coverage; JUnit and Cobertura reports. */
 function test(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("test", async () => {
-    const run = await runTool(goContainer(project, options.images.go), args.unitTestArgs({ race: options.race }), [args.COVERPROFILE]);
+    const [run, goMod] = await Promise.all([
+      runTool(goContainer(project, options.images.go), args.unitTestArgs({ race: options.race }), [args.COVERPROFILE]),
+      readProjectFile(project, "go.mod"),
+    ]);
     const profile = run.files[args.COVERPROFILE];
+    const modulePath = goMod === undefined ? undefined : args.goModulePath(goMod);
     return testVerdict({
       stage: "test",
       run,
       suites: parseGoTestJson(`${run.stdout}\n${run.stderr}`),
-      coverage: profile === undefined ? undefined : parseGoCoverprofile(profile),
+      coverage: profile === undefined ? undefined : parseGoCoverprofile(profile, modulePath ? { modulePath } : {}),
       coverageThreshold: options.coverageThreshold,
+      projectFolder: options.workdir,
     });
   });
 }

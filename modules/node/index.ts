@@ -96,8 +96,9 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
           ? undefined
           : command.coverage?.format === "lcov"
             ? parseLcov(args.dropLcovRecords(coverage, files.unit))
-            : parseCobertura(coverage),
+            : parseCobertura(coverage, { projectRoot: WORKDIR }),
       coverageThreshold: options.coverageThreshold,
+      projectFolder: options.workdir,
     });
   });
 }

@@ -9,6 +9,8 @@ import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
 
+const WORKDIR = "/src";
+
 /**
  * Python toolchain: the pipeline's pinned tools, then the project's
  * requirements from its manifests alone (so editing code keeps both layers
@@ -23,12 +25,12 @@ function pythonContainer(project: Project, image: string): Container {
     // No .pyc files written into the source tree of a throwaway container.
     .withEnvVariable("PYTHONDONTWRITEBYTECODE", "1")
     .withExec(args.toolsInstallArgs(PYTHON_TOOLS))
-    .withWorkdir("/src")
-    .withDirectory("/src", project.source, { include: [...args.INSTALL_INPUTS] });
+    .withWorkdir(WORKDIR)
+    .withDirectory(WORKDIR, project.source, { include: [...args.INSTALL_INPUTS] });
   const requirements = args.REQUIREMENT_FILES.filter((file) => hasFile(project, file));
   if (requirements.length > 0) container = container.withExec(args.requirementsInstallArgs(requirements));
   if (hasFile(project, "pyproject.toml")) container = container.withExec(args.pyprojectInstallArgs());
-  return container.withDirectory("/src", project.source, { exclude: args.SOURCE_EXCLUDES });
+  return container.withDirectory(WORKDIR, project.source, { exclude: args.SOURCE_EXCLUDES });
 }
 
 /** `ruff check` and `ruff format --check`, concurrently: both read the same source. */
@@ -51,8 +53,9 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
       stage: "test",
       run,
       suites: junit === undefined ? [] : parseJUnit(junit),
-      coverage: coverage === undefined ? undefined : parseCobertura(coverage),
+      coverage: coverage === undefined ? undefined : parseCobertura(coverage, { projectRoot: WORKDIR }),
       coverageThreshold: options.coverageThreshold,
+      projectFolder: options.workdir,
     });
   });
 }

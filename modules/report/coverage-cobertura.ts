@@ -1,6 +1,6 @@
 import { summarizeFiles } from "./coverage-total.js";
 import type { CoverageSummary, FileCoverage, LineHits } from "./model.js";
-import { childElements, parseXml, type XmlElement } from "./xml.js";
+import { childElements, parseXml, textContent, type XmlElement } from "./xml.js";
 import { escapeXmlText, xmlAttributes } from "./xml-escape.js";
 
 /**
@@ -14,13 +14,18 @@ import { escapeXmlText, xmlAttributes } from "./xml-escape.js";
  * `lines-valid` when present (exact), else from the class lines with the
  * root `line-rate` as the percent (older writers give only rates).
  * Only a class's own `<lines>` count: istanbul repeats lines under `<methods>`.
+ * With `projectRoot` (the folder the tool ran in), file names become relative
+ * to it: coverage.py names files relative to its `<source>` (e.g.
+ * `/src/app`), so `money.py` is `app/money.py` of the project.
  */
-export function parseCobertura(xml: string): CoverageSummary {
+export function parseCobertura(xml: string, options: { projectRoot?: string } = {}): CoverageSummary {
   const root = parseXml(xml);
   if (root.name !== "coverage") throw new Error(`not a Cobertura report: the root element is <${root.name}>, expected <coverage>`);
+  const base = sourceBelow(root, options.projectRoot);
   const byPath = new Map<string, Map<number, number>>();
   for (const cls of descendants(root, ["packages", "package", "classes", "class"])) {
-    const path = cls.attributes.filename ?? cls.attributes.name ?? "";
+    const filename = cls.attributes.filename ?? cls.attributes.name ?? "";
+    const path = base && !filename.startsWith("/") ? `${base}/${filename}` : filename;
     const hits = byPath.get(path) ?? new Map<number, number>();
     byPath.set(path, hits);
     for (const line of childElements(cls, "lines").flatMap((l) => childElements(l, "line"))) {
@@ -41,6 +46,14 @@ export function parseCobertura(xml: string): CoverageSummary {
   }
   const rate = attributeNumber(root, "line-rate");
   return rate === undefined ? fromFiles : { ...fromFiles, percent: rate * 100 };
+}
+
+/** The first `<source>`'s folder relative to `projectRoot`, when it lies below it ("" when it is the root). */
+function sourceBelow(root: XmlElement, projectRoot: string | undefined): string {
+  if (!projectRoot) return "";
+  const source = descendants(root, ["sources", "source"]).map((e) => textContent(e).trim())[0] ?? "";
+  const prefix = `${projectRoot.replace(/\/+$/, "")}/`;
+  return source.startsWith(prefix) ? source.slice(prefix.length).replace(/\/+$/, "") : "";
 }
 
 function descendants(element: XmlElement, path: string[]): XmlElement[] {

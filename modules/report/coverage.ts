@@ -5,7 +5,7 @@ export { parseGoCoverprofile } from "./coverage-go.js";
 export { parseLcov } from "./coverage-lcov.js";
 export { parseCobertura, toCobertura } from "./coverage-cobertura.js";
 export { parseCoveragePyJson } from "./coverage-py.js";
-export { summarizeFiles } from "./coverage-total.js";
+export { summarizeFiles, underFolder } from "./coverage-total.js";
 
 /**
  * Coverage reports of every tool reduce to one model (lines covered out of

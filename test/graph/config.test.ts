@@ -5,7 +5,8 @@ import { recordRun } from "../../cli/recording-engine/run.js";
 import * as goArgs from "../../modules/go/args.js";
 import { IMAGES } from "../../modules/pins.js";
 import { examplePath, tempDir } from "../helpers/examples.js";
-import { pipelineOn, stageSummary } from "../helpers/pipeline.js";
+import { haveFixtures, readFixture } from "../helpers/fixtures.js";
+import { pipelineOn, reportFiles, stageSummary } from "../helpers/pipeline.js";
 import { chainOf } from "../helpers/records.js";
 
 /** pipeline.yaml as the module reads it: workdir, per-stage switches, configured commands. */
@@ -33,6 +34,17 @@ describe("pipeline.yaml in the module", () => {
         { field: "directory", args: { path: "services/api" } },
       ],
     });
+  });
+
+  it.skipIf(!haveFixtures)("writes coverage paths from the repository root, under workdir", async () => {
+    const root = monorepo("workdir: services/api\n");
+    const unit = goArgs.unitTestArgs({ race: true }).join(" ");
+    const files = await reportFiles(root, {
+      execOutcome: (argv) => (argv.join(" ") === unit ? { exitCode: 0, stdout: readFixture("go/test-race-cover.jsonl") } : undefined),
+      fileContents: (path) => (path === goArgs.COVERPROFILE ? readFixture("go/cover.out") : undefined),
+    });
+    // go.mod there says example.com/go-service; the fixture's profile is of example.com/gosample, so its names stay whole.
+    expect(files["test/coverage.cobertura.xml"]).toMatch(/filename="services\/api\/example\.com\/gosample\/calc\.go"/);
   });
 
   it("says how to fix a workdir without a known project", async () => {

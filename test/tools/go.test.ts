@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
@@ -37,7 +37,11 @@ describe.skipIf(!haveGo)("go toolchain with the real go", () => {
     expect(cases.every((t) => t.status === "passed")).toBe(true);
     expect(cases.map((t) => t.name)).toContain("TestPropertyStringRoundTrips");
 
-    const coverage = parseGoCoverprofile(readFileSync(coverprofile, "utf8"));
+    const modulePath = args.goModulePath(readFileSync(join(root, "go.mod"), "utf8"));
+    expect(modulePath).toBe("example.com/go-service");
+    const coverage = parseGoCoverprofile(readFileSync(coverprofile, "utf8"), { modulePath });
+    // Repository-relative paths, as Cobertura consumers match them.
+    for (const file of coverage.files) expect(existsSync(join(root, file.path)), file.path).toBe(true);
     expect(readFileSync(coverprofile, "utf8")).toMatch(/^mode: atomic\n/);
     expect(coverage.percent).toBeGreaterThan(50);
     // The percentage agrees with Go's own total.

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
@@ -67,7 +67,10 @@ describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pyt
     expect(cases.some((t) => t.classname.includes("test_properties"))).toBe(false);
     expect(cases.filter((t) => t.classname.includes("test_bench")).every((t) => t.status === "skipped")).toBe(true);
 
-    const coverage = parseCobertura(result.files[paths.coverageXml]!);
+    const coverage = parseCobertura(result.files[paths.coverageXml]!, { projectRoot: root });
+    // coverage.py names files relative to its <source>: read against the project root, they are its real files.
+    expect(coverage.files.map((f) => f.path)).toContain("app/money.py");
+    for (const file of coverage.files) expect(existsSync(join(root, file.path)), file.path).toBe(true);
     expect(coverage.percent).toBeGreaterThan(50);
     expect(coverage.percent).toBeLessThan(100);
 

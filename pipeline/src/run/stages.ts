@@ -65,6 +65,7 @@ function toolchainOptions(config: PipelineConfig): ToolchainOptions {
     race: config.stages.test.race,
     coverageThreshold: config.stages.test.coverageThreshold,
     iterations: config.stages.propertyTest.iterations,
+    workdir: config.workdir,
   };
 }
 

@@ -22,6 +22,14 @@ describeFixtures("parseCobertura on real reports", () => {
     expect(summary.files[0]!.lines!.filter((l) => l.hits === 0)).toEqual([{ number: 17, hits: 0 }]);
   });
 
+  it("names files relative to the project root the tool ran in, from coverage.py's <source>", () => {
+    // coverage.py ran in /src/pysample with source /src/pysample/sample: __init__.py is sample/__init__.py.
+    expect(parseCobertura(readFixture("python/coverage.cobertura.xml"), { projectRoot: "/src/pysample" }).files.map((f) => f.path)).toEqual(["sample/__init__.py"]);
+    // c8's <source> is the project root itself: names stay as they are; a source elsewhere is left alone.
+    expect(parseCobertura(readFixture("node/c8-cobertura.xml"), { projectRoot: "/src/nodesample" }).files.map((f) => f.path)).toEqual(["math.js"]);
+    expect(parseCobertura(readFixture("python/coverage.cobertura.xml"), { projectRoot: "/elsewhere" }).files.map((f) => f.path)).toEqual(["__init__.py"]);
+  });
+
   it("writes Go coverage as Cobertura that reads back with the same totals and line hits", () => {
     const go = parseGoCoverprofile(readFixture("go/cover.out"), { modulePath: "example.com/gosample" });
     const xml = toCobertura(go, { sourceRoot: "/src/gosample" });
