@@ -29,11 +29,14 @@ export interface BenchComparisonRow {
   verdict: BenchVerdict;
 }
 
+/** Fewest samples per side that can ever be significant: the U test cannot reach p < 0.05 with 3+3. */
+export const MIN_SAMPLES = 4;
+
 export interface CompareOptions {
   /** A significant change smaller than this (in percent of the baseline median) is "no-change". */
   thresholdPercent: number;
   alpha?: number;
-  /** Fewer samples than this on either side can never be significant. Default 4 (the U test cannot reach p < 0.05 with 3+3). */
+  /** Fewer samples than this on either side can never be significant. Default MIN_SAMPLES. */
   minSamples?: number;
 }
 
@@ -51,7 +54,7 @@ export function higherIsBetter(unit: string): boolean {
  */
 export function compareBenchmarks(baseline: readonly BenchmarkSamples[], current: readonly BenchmarkSamples[], options: CompareOptions): BenchComparisonRow[] {
   const alpha = options.alpha ?? 0.05;
-  const minSamples = options.minSamples ?? 4;
+  const minSamples = options.minSamples ?? MIN_SAMPLES;
   const base = new Map(baseline.map((b) => [benchmarkKey(b), b]));
   const seen = new Set<string>();
   const rows = current.map((cur): BenchComparisonRow => {

@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../pipeline/src/config/load.js";
 import { pipelineJsonSchema } from "../../pipeline/src/config/schema.js";
 
 describe("pipeline.schema.json", () => {
@@ -12,5 +15,44 @@ describe("pipeline.schema.json", () => {
     const schema = pipelineJsonSchema() as { additionalProperties: boolean; properties: Record<string, { description?: string }> };
     expect(schema.additionalProperties).toBe(false);
     for (const [key, value] of Object.entries(schema.properties)) expect(value.description, key).toBeTruthy();
+  });
+
+  it("keeps the defaults of sections that may be left empty, and allows null only there", () => {
+    const schema = pipelineJsonSchema() as { properties: Record<string, { type?: unknown; default?: unknown }> };
+    expect(schema.properties["stages"]).toMatchObject({ type: ["object", "null"], default: { bench: { count: 6 } } });
+    expect(schema.properties["release"]).toMatchObject({ type: ["object", "null"], default: { dockerfile: "Dockerfile" } });
+    expect(schema.properties["workdir"]).toMatchObject({ type: "string", default: "." });
+  });
+
+  // What an editor flags is what `pipeline validate` rejects: the same patterns, bounds and null handling.
+  const digest = `sha256:${"ab".repeat(32)}`;
+  const validate = new Ajv2020({ strict: true, allErrors: true }).compile(pipelineJsonSchema());
+  it.each([
+    "",
+    "stages:\n",
+    "stages:\n  test:\n  bench:\n    commands:\n",
+    "release:\n  platforms:\n",
+    "release:\n  platforms: []\n",
+    "stages:\n  test:\n    coverageThreshold:\n",
+    "stages:\n  bench:\n    count: 3\n",
+    "stages:\n  bench:\n    count: 4\n",
+    "stages:\n  propertyTest:\n    iterations: 1.5\n",
+    "images:\n  go: golang:latest\n",
+    "images:\n  go: golang\n",
+    "images:\n  go: node:lts-slim\n",
+    "images:\n  go: golang:1.23.4-bookworm\n",
+    `images:\n  go: golang:latest@${digest}\n`,
+    "images:\n  go: localhost:5000/go:1.2\n",
+    "workdir: ../x\n",
+    "workdir: services/../x\n",
+    "workdir: 'C:\\x'\n",
+    "workdir: services/api\n",
+    "workdir: ''\n",
+    "stages:\n  bench:\n    baseline: /tmp/b.json\n",
+    "release:\n  dockerfile: docker/Dockerfile\n",
+    "release:\n  dockerfile: ../Dockerfile\n",
+  ])("the JSON Schema and the loader agree on %j", (text) => {
+    const data: unknown = parse(text) ?? {};
+    expect(validate(data), JSON.stringify(validate.errors)).toBe(loadConfig(text).ok);
   });
 });

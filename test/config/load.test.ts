@@ -34,6 +34,23 @@ describe("pipeline.yaml defaults", () => {
     });
   });
 
+  it.each([
+    ["a section key with nothing under it", "stages:\n"],
+    ["a stage whose keys are all commented out", "stages:\n  test:\n    # coverageThreshold: 90\n  bench:\n"],
+    ["empty images and release", "images:\nrelease:\n"],
+    ["lists whose items are all commented out", "stages:\n  lint:\n    commands:\n      # - [npm, run, lint]\nrelease:\n  platforms:\n    # - linux/arm64\n"],
+  ])("reads %s (YAML null) as absent, so the defaults apply", (_, text) => {
+    const result = loadConfig(text);
+    const defaults = loadConfig(undefined);
+    expect(result.ok && defaults.ok).toBe(true);
+    if (result.ok && defaults.ok) expect(result.config).toEqual(defaults.config);
+  });
+
+  it("still rejects a scalar key left empty: null is no number", () => {
+    const [problem] = problems("stages:\n  test:\n    coverageThreshold:\n");
+    expect(problem).toMatchObject({ path: "stages.test.coverageThreshold", message: "expected number, got null", fix: "write a number here" });
+  });
+
   it("pins every default image by tag", () => {
     for (const image of Object.values(IMAGES)) expect(image).toMatch(/:[\w.-]+$/);
     for (const image of Object.values(IMAGES)) expect(image).not.toMatch(/:latest$/);
@@ -65,17 +82,50 @@ describe("pipeline.yaml errors", () => {
         Fix: use one of "go", "node", "python""
     `);
     const [count] = problems("stages:\n  bench:\n    count: 0\n");
-    expect(count).toMatchObject({ code: "CONFIG_INVALID_VALUE", line: 3, column: 12, path: "stages.bench.count", fix: "use a value of at least 1" });
+    expect(count).toMatchObject({ code: "CONFIG_INVALID_VALUE", line: 3, column: 12, path: "stages.bench.count", fix: "use a value of at least 4" });
     const [type] = problems("stages:\n  test:\n    race: maybe\n");
     expect(type).toMatchObject({ path: "stages.test.race", message: 'expected boolean, got string "maybe"', fix: "write a boolean here" });
+  });
+
+  it("words numbers, lists and types as a YAML author reads them", () => {
+    const pretty = (text: string) => problems(text).map(formatProblem).join("\n");
+    expect(pretty("stages:\n  propertyTest:\n    iterations: 1.5\n")).toMatchInlineSnapshot(`
+      "pipeline.yaml:3:17 stages.propertyTest.iterations: expected a whole number, got 1.5
+        Fix: write a whole number here"
+    `);
+    expect(pretty("stages:\n  test:\n    coverageThreshold: .nan\n")).toMatchInlineSnapshot(`
+      "pipeline.yaml:3:24 stages.test.coverageThreshold: expected number, got .nan, which is not a finite number
+        Fix: write a finite number here"
+    `);
+    expect(pretty("stages:\n  test:\n    coverageThreshold: -.inf\n")).toContain("got -.inf, which is not a finite number");
+    expect(pretty("release:\n  platforms: []\n")).toMatchInlineSnapshot(`
+      "pipeline.yaml:2:14 release.platforms: expected at least 1 item, got an empty list
+        Fix: list at least 1 item"
+    `);
+    expect(pretty("stages: [lint]\n")).toMatchInlineSnapshot(`
+      "pipeline.yaml:1:9 stages: expected object, got array
+        Fix: write an object here"
+    `);
+    expect(pretty("stages:\n  bench:\n    alpha: 0\n")).toMatchInlineSnapshot(`
+      "pipeline.yaml:3:12 stages.bench.alpha: expected a value greater than 0, got 0
+        Fix: use a value greater than 0"
+    `);
+    expect(pretty("stages:\n  bench:\n    count: 101\n")).toMatchInlineSnapshot(`
+      "pipeline.yaml:3:12 stages.bench.count: expected a value of at most 100, got 101
+        Fix: use a value of at most 100"
+    `);
+    expect(pretty("release:\n  platforms: [linux]\n")).toMatchInlineSnapshot(`
+      "pipeline.yaml:2:15 release.platforms.0: expected os/arch, like linux/amd64, got "linux"
+        Fix: write the platform as os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7"
+    `);
   });
 
   it("rejects unpinned images and paths that leave the repository", () => {
     const [image] = problems("images:\n  go: golang\n");
     expect(image).toMatchObject({ path: "images.go", line: 2, column: 7 });
-    expect(image?.fix).toContain("pin the image");
+    expect(image?.fix).toContain("pin images.go to a version tag or a digest");
     const [workdir] = problems("workdir: ../elsewhere\n");
-    expect(workdir?.message).toContain("without '..'");
+    expect(workdir?.message).toContain('leaves it through ".."');
   });
 
   it("locates items inside argv arrays", () => {

@@ -69,7 +69,8 @@ export function loadConfig(text: string | undefined, file = "pipeline.yaml"): Co
       ],
     };
   }
-  const parsed = pipelineConfigSchema.safeParse(raw, { reportInput: true });
+  // `error` words zod's own issues; a message the schema sets itself (rules.ts) takes precedence.
+  const parsed = pipelineConfigSchema.safeParse(raw, { reportInput: true, error: describeIssue });
   if (parsed.success) return { ok: true, config: parsed.data, problems: [] };
 
   const problems = parsed.error.issues.flatMap((issue) => toProblems(issue, doc.contents, file, at));
@@ -109,42 +110,96 @@ function toProblems(
       file,
       ...at(node?.range?.[0] ?? 0),
       path: path.join("."),
-      message: describeIssue(issue),
+      message: issue.message,
       fix: fixFor(issue),
     },
   ];
 }
 
-function describeIssue(issue: Issue): string {
-  if (issue.code === "invalid_type") return `expected ${issue.expected}, got ${received(issue.input)}`;
-  if (issue.code === "invalid_value") {
-    return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(issue.input)}`;
+/** The message for an issue zod raises itself; undefined keeps zod's wording. */
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  const input = issue.input;
+  switch (issue.code) {
+    case "invalid_type":
+      if (typeof input === "number" && !Number.isFinite(input)) {
+        return `expected ${typeName(issue.expected)}, got ${received(input)}, which is not a finite number`;
+      }
+      return `expected ${typeName(issue.expected)}, got ${received(input)}`;
+    case "invalid_value":
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(input)}`;
+    case "too_small":
+    case "too_big": {
+      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const limit = `${limitWord(issue.code, issue.inclusive)} ${String(bound)}`;
+      if (issue.origin === "array") {
+        const length = Array.isArray(input) ? input.length : 0;
+        return `expected ${limit} ${plural(Number(bound), "item")}, got ${length === 0 ? "an empty list" : length}`;
+      }
+      if (issue.origin === "string") {
+        if (issue.code === "too_small" && Number(bound) === 1) return 'expected a non-empty string, got ""';
+        return `expected ${limit} ${plural(Number(bound), "character")}, got ${received(input)}`;
+      }
+      return `expected a value ${issue.inclusive === false ? "" : "of "}${limit}, got ${received(input)}`;
+    }
+    default:
+      return undefined;
   }
-  return issue.message;
 }
 
 function fixFor(issue: Issue): string {
   switch (issue.code) {
+    case "custom":
+      return typeof issue.params?.["fix"] === "string" ? issue.params["fix"] : SCHEMA_HINT;
     case "invalid_type":
-      return `write a ${issue.expected} here`;
+      if (typeof issue.input === "number" && !Number.isFinite(issue.input)) return "write a finite number here";
+      return `write ${withArticle(typeName(issue.expected))} here`;
     case "invalid_value":
       return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
-      return `use a value of at least ${String(issue.minimum)}`;
-    case "too_big":
-      return `use a value of at most ${String(issue.maximum)}`;
+    case "too_big": {
+      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const limit = `${limitWord(issue.code, issue.inclusive)} ${String(bound)}`;
+      if (issue.origin === "array") return `list ${limit} ${plural(Number(bound), "item")}`;
+      if (issue.origin === "string") {
+        return issue.code === "too_small" && Number(bound) === 1 ? "write a non-empty value here" : `write ${limit} ${plural(Number(bound), "character")}`;
+      }
+      return `use a value ${issue.inclusive === false ? "" : "of "}${limit}`;
+    }
     case "invalid_format":
-      return issue.path[0] === "images"
-        ? "pin the image by tag or digest, e.g. golang:1.23.4-bookworm"
-        : `write a value in the ${issue.format} format`;
+      return `write a value in the ${issue.format} format`;
     default:
-      return "see pipeline.schema.json for what this key accepts";
+      return SCHEMA_HINT;
   }
 }
 
+const SCHEMA_HINT = "see pipeline.schema.json for what this key accepts";
+
+/** zod's type names, as a YAML author reads them. */
+function typeName(expected: string): string {
+  return expected === "int" ? "a whole number" : expected;
+}
+
+function withArticle(noun: string): string {
+  if (/^(a|an|the) /.test(noun)) return noun;
+  return `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
+}
+
+function limitWord(code: "too_small" | "too_big", inclusive: boolean | undefined): string {
+  if (code === "too_small") return inclusive === false ? "greater than" : "at least";
+  return inclusive === false ? "less than" : "at most";
+}
+
+const plural = (n: number, noun: string) => (n === 1 ? noun : `${noun}s`);
+
+/** The value as the author wrote it: YAML spells the non-finite numbers .nan and .inf. */
 function received(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return ".nan";
+    if (!Number.isFinite(value)) return value > 0 ? ".inf" : "-.inf";
+    return String(value);
+  }
   return typeof value === "string" ? `string ${JSON.stringify(value)}` : typeof value;
 }
 

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { IMAGES } from "../../../modules/pins.js";
+import { MIN_SAMPLES } from "../../../modules/report/bench.js";
+import { allowNullWhereAbsent, emptyIsAbsent, insidePath, matching, pinnedImage, section } from "./rules.js";
 
 /**
  * The `pipeline.yaml` schema: the single source of the config's keys, their
@@ -10,46 +12,42 @@ import { IMAGES } from "../../../modules/pins.js";
 export const LANGUAGES = ["go", "node", "python"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-const imageRef = z
-  .string()
-  .regex(/^[a-z0-9][\w./:-]*(:[\w.-]+|@sha256:[a-f0-9]{64})$/, {
-    message: "expected an image reference pinned by tag or digest, like golang:1.23.4-bookworm",
-  });
+/**
+ * Fewer samples than this on either side, and the benchmark comparison calls
+ * every change insignificant: the two-sided Mann-Whitney U test cannot reach
+ * p < 0.05 with 3 + 3 samples (its smallest p is then 0.1).
+ */
+export const MIN_BENCH_SAMPLES = MIN_SAMPLES;
 
 const argv = z
   .array(z.string().min(1))
   .min(1)
   .describe("A command as an argv array, e.g. [npm, run, lint]. It is never passed to a shell.");
 
-const commands = z
-  .array(argv)
-  .optional()
-  .describe("Commands to run instead of the toolchain's defaults, each an argv array.");
+const commands = emptyIsAbsent(z.array(argv).optional()).describe("Commands to run instead of the toolchain's defaults, each an argv array.");
 
 const percent = z.number().min(0).max(100);
 
-const lint = z
-  .strictObject({
+const lint = section(
+  z.strictObject({
     enabled: z.boolean().default(true).describe("Run the lint stage."),
     commands,
-  })
-  .default({ enabled: true })
-  .describe("Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff or flake8.");
+  }),
+).describe("Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff or flake8.");
 
-const test = z
-  .strictObject({
+const test = section(
+  z.strictObject({
     enabled: z.boolean().default(true).describe("Run the unit-test stage."),
     race: z.boolean().default(true).describe("Go only: run tests with the race detector."),
     coverageThreshold: percent
       .default(80)
       .describe("Fail when line (Go: statement) coverage is below this percentage. 0 disables the gate."),
     commands,
-  })
-  .default({ enabled: true, race: true, coverageThreshold: 80 })
-  .describe("Unit tests with coverage, written as JUnit and Cobertura reports.");
+  }),
+).describe("Unit tests with coverage, written as JUnit and Cobertura reports.");
 
-const propertyTest = z
-  .strictObject({
+const propertyTest = section(
+  z.strictObject({
     enabled: z.boolean().default(true).describe("Run the property-test stage."),
     iterations: z
       .number()
@@ -58,14 +56,23 @@ const propertyTest = z
       .default(100)
       .describe("Cases per property: testing/quick MaxCount, hypothesis max_examples, fast-check numRuns."),
     commands,
-  })
-  .default({ enabled: true, iterations: 100 })
-  .describe("Property tests: Go fuzz seeds and TestProperty*, hypothesis (-m property), fast-check (*.property.test.*).");
+  }),
+).describe("Property tests: Go fuzz seeds and TestProperty*, hypothesis (-m property), fast-check (*.property.test.*).");
 
-const bench = z
-  .strictObject({
+const bench = section(
+  z.strictObject({
     enabled: z.boolean().default(true).describe("Run the benchmark stage."),
-    count: z.number().int().min(1).max(100).default(6).describe("Samples per benchmark (go test -count)."),
+    count: z
+      .number()
+      .int()
+      .min(MIN_BENCH_SAMPLES, {
+        error: (issue) =>
+          `expected at least ${MIN_BENCH_SAMPLES} samples per benchmark, got ${String(issue.input)}: with fewer on either side ` +
+          `the comparison counts every change as insignificant (a Mann-Whitney U test cannot reach p < 0.05), so the regression gate could never fail`,
+      })
+      .max(100)
+      .default(6)
+      .describe(`Samples per benchmark (go test -count); at least ${MIN_BENCH_SAMPLES}, so a regression can be significant.`),
     regressionThreshold: percent
       .default(10)
       .describe("Fail on a statistically significant slowdown larger than this percentage."),
@@ -75,34 +82,29 @@ const bench = z
       .lt(1)
       .default(0.05)
       .describe("Significance level of the Mann-Whitney U test, as benchstat uses."),
-    baseline: z
-      .string()
-      .min(1)
+    baseline: insidePath("stages.bench.baseline", "project", ".pipeline/bench-baseline.json")
       .default(".pipeline/bench-baseline.json")
       .describe("Baseline file, relative to the project; write it with `dagger call bench-baseline`."),
     commands,
-  })
-  .default({
-    enabled: true,
-    count: 6,
-    regressionThreshold: 10,
-    alpha: 0.05,
-    baseline: ".pipeline/bench-baseline.json",
-  })
-  .describe("Benchmarks, compared against a committed baseline.");
+  }),
+).describe("Benchmarks, compared against a committed baseline.");
 
-const images = z
-  .strictObject({
-    go: imageRef.default(IMAGES.go),
-    golangciLint: imageRef.default(IMAGES.golangciLint),
-    node: imageRef.default(IMAGES.node),
-    python: imageRef.default(IMAGES.python),
-  })
-  .default({ ...IMAGES })
-  .describe("Tool images, pinned by tag or digest.");
+const images = section(
+  z.strictObject({
+    go: pinnedImage("images.go", IMAGES.go).default(IMAGES.go),
+    golangciLint: pinnedImage("images.golangciLint", IMAGES.golangciLint).default(IMAGES.golangciLint),
+    node: pinnedImage("images.node", IMAGES.node).default(IMAGES.node),
+    python: pinnedImage("images.python", IMAGES.python).default(IMAGES.python),
+  }),
+).describe("Tool images, each pinned by a version tag or a digest: a floating tag like latest or alpine is rejected.");
 
-const release = z
-  .strictObject({
+const platform = matching(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, (value) => ({
+  message: `expected os/arch, like linux/amd64, got ${JSON.stringify(value)}`,
+  fix: "write the platform as os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7",
+}));
+
+const release = section(
+  z.strictObject({
     image: z
       .string()
       .optional()
@@ -112,15 +114,14 @@ const release = z
       .min(1)
       .default("pipeline")
       .describe("Registry user for the token given as --registry-token (GHCR: any non-empty name)."),
-    dockerfile: z.string().min(1).default("Dockerfile").describe("Dockerfile, relative to the project."),
-    platforms: z
-      .array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { message: "expected os/arch, like linux/amd64" }))
-      .min(1)
-      .default(["linux/amd64", "linux/arm64"])
-      .describe("Platforms of the multi-arch image."),
-  })
-  .default({ registryUsername: "pipeline", dockerfile: "Dockerfile", platforms: ["linux/amd64", "linux/arm64"] })
-  .describe("Releases: `dagger call release --tag v1.2.0` runs every gate, then builds and publishes the image.");
+    dockerfile: insidePath("release.dockerfile", "project", "docker/Dockerfile")
+      .default("Dockerfile")
+      .describe("Dockerfile, relative to the project."),
+    platforms: emptyIsAbsent(z.array(platform).min(1).default(["linux/amd64", "linux/arm64"])).describe(
+      "Platforms of the multi-arch image.",
+    ),
+  }),
+).describe("Releases: `dagger call release --tag v1.2.0` runs every gate, then builds and publishes the image.");
 
 export const pipelineConfigSchema = z
   .strictObject({
@@ -130,23 +131,11 @@ export const pipelineConfigSchema = z
       .enum(LANGUAGES)
       .optional()
       .describe("Project language; detected from go.mod, package.json, pyproject.toml or requirements.txt when absent."),
-    workdir: z
-      .string()
+    workdir: insidePath("workdir", "repository", "services/api")
       .default(".")
-      .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), {
-        message: "expected a relative path inside the repository, without '..'",
-      })
       .describe("The project's folder, relative to the repository root (for monorepos)."),
     images,
-    stages: z
-      .strictObject({ lint, test, propertyTest, bench })
-      .default({
-        lint: lint.parse(undefined),
-        test: test.parse(undefined),
-        propertyTest: propertyTest.parse(undefined),
-        bench: bench.parse(undefined),
-      })
-      .describe("Per-stage switches and options."),
+    stages: section(z.strictObject({ lint, test, propertyTest, bench })).describe("Per-stage switches and options."),
     release,
   })
   .describe("pipeline.yaml: configuration of the pipeline-as-code engine.");
@@ -158,5 +147,5 @@ export const STAGE_NAMES: readonly StageName[] = ["lint", "test", "propertyTest"
 
 /** JSON Schema of pipeline.yaml (what a user writes, so defaults are not required). */
 export function pipelineJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(pipelineConfigSchema, { io: "input", target: "draft-2020-12" });
+  return z.toJSONSchema(pipelineConfigSchema, { io: "input", target: "draft-2020-12", override: allowNullWhereAbsent });
 }

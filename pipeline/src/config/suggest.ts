@@ -17,9 +17,11 @@ export function keysAt(path: readonly string[]): string[] {
 
 function unwrapObject(schema: z.ZodType): z.ZodObject | undefined {
   let current: z.ZodType = schema;
-  // Defaults and optionals wrap the object; peel them off.
-  while (current instanceof z.ZodDefault || current instanceof z.ZodOptional) {
-    current = current.unwrap() as z.ZodType;
+  // Defaults, optionals and the null-reading preprocess (rules.ts) wrap the object; peel them off.
+  for (;;) {
+    if (current instanceof z.ZodDefault || current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
+    else if (current instanceof z.ZodPipe) current = current.out as z.ZodType;
+    else break;
   }
   return current instanceof z.ZodObject ? current : undefined;
 }
