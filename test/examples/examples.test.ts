@@ -1,0 +1,84 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { examplePath, type ExampleName } from "../helpers/examples.js";
+
+/** What the examples promise a release builds and deploys: checked on their real files. */
+
+interface Stage {
+  from: string;
+  instructions: string[];
+}
+
+/** Dockerfile stages: the FROM line, then each instruction with its continuation lines joined. */
+function stages(dockerfile: string): Stage[] {
+  const joined = dockerfile.replace(/\\\n\s*/g, " ").split("\n").map((l) => l.trim());
+  const result: Stage[] = [];
+  for (const line of joined.filter((l) => l && !l.startsWith("#"))) {
+    if (/^FROM\s/i.test(line)) result.push({ from: line, instructions: [] });
+    else result.at(-1)?.instructions.push(line);
+  }
+  return result;
+}
+
+const EXAMPLES: ExampleName[] = ["go-service", "node-service", "python-service"];
+
+describe.each(EXAMPLES)("%s Dockerfile", (name) => {
+  const all = stages(readFileSync(join(examplePath(name), "Dockerfile"), "utf8"));
+  const final = all.at(-1)!;
+  const of = (keyword: string) => final.instructions.filter((i) => i.toUpperCase().startsWith(`${keyword} `));
+
+  it("is multi-stage: the toolchain stays in a build stage", () => {
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect(all[0]!.from).toMatch(/\sAS\s+build$/i);
+    expect(final.instructions.some((i) => /^COPY\s+--from=build\s/i.test(i))).toBe(true);
+  });
+
+  it("runs as a numeric non-root user, so runAsNonRoot can verify it", () => {
+    const user = of("USER").at(-1);
+    expect(user).toMatch(/^USER\s+(\d+)(:\d+)?$/);
+    expect(Number(/^USER\s+(\d+)/.exec(user!)![1])).toBeGreaterThan(0);
+  });
+
+  it("has a HEALTHCHECK in exec form and the OCI labels", () => {
+    expect(of("HEALTHCHECK")).toEqual([expect.stringMatching(/^HEALTHCHECK\s.*CMD \[/)]);
+    const labels = of("LABEL").join(" ");
+    for (const key of ["title", "description", "source", "licenses", "version"]) expect(labels).toContain(`org.opencontainers.image.${key}=`);
+  });
+
+  it("pins its base images to a patch version (or a digest)", () => {
+    for (const { from } of all) {
+      const image = from.split(/\s+/)[1]!;
+      if (image.startsWith("gcr.io/distroless/")) continue; // distroless publishes no version tags: a digest pins it, which needs a registry
+      expect(image, from).toMatch(/(:\S*\d+\.\d+\.\d+\S*|@sha256:[0-9a-f]{64})$/);
+    }
+  });
+});
+
+const kubectl = await execa("kubectl", ["version", "--client"], { reject: false }).catch(() => undefined);
+const haveKubectl = kubectl?.exitCode === 0;
+
+describe.skipIf(!haveKubectl)(`go-service kustomize overlays${haveKubectl ? "" : " (skipped: no kubectl on PATH to run kustomize)"}`, () => {
+  const build = async (overlay: string) => {
+    const result = await execa("kubectl", ["kustomize", join(examplePath("go-service"), "deploy/overlays", overlay)]);
+    return parseAllDocuments(result.stdout).map((d) => d.toJS() as { kind: string; metadata: { namespace?: string; labels?: Record<string, string> }; spec: Record<string, unknown> });
+  };
+
+  it.each([
+    ["staging", 1, "0.1.0-rc.1"],
+    ["production", 3, "0.1.0"],
+  ])("%s builds a Deployment and Service in its own namespace, with its replicas and image tag", async (overlay, replicas, tag) => {
+    const docs = await build(overlay);
+    expect(docs.map((d) => d.kind).sort()).toEqual(["Deployment", "Service"]);
+    for (const doc of docs) {
+      expect(doc.metadata.namespace).toBe(`go-service-${overlay}`);
+      expect(doc.metadata.labels?.["app.kubernetes.io/instance"]).toBe(`go-service-${overlay}`);
+    }
+    const deployment = docs.find((d) => d.kind === "Deployment")!;
+    expect(deployment.spec["replicas"]).toBe(replicas);
+    const containers = (deployment.spec["template"] as { spec: { containers: { image: string }[] } }).spec.containers;
+    expect(containers.map((c) => c.image)).toEqual([`ghcr.io/example/go-service:${tag}`]);
+  });
+});
