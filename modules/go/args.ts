@@ -3,6 +3,9 @@
  * run these same commands on the examples with the Go installed there.
  */
 
+/** The module download step's only inputs (go.work and its modules' go.mod files for workspaces): editing code keeps that step cached. */
+export const INSTALL_INPUTS = ["go.mod", "go.sum", "go.work", "go.work.sum", "**/go.mod", "**/go.sum"] as const;
+
 /** Where `go test` writes the coverage profile inside the container. */
 export const COVERPROFILE = "/tmp/coverage.out";
 

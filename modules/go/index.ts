@@ -18,7 +18,7 @@ const WORKDIR = "/src";
 function goContainer(project: Project, image: string): Container {
   return withGoCaches(dag.container().from(image))
     .withWorkdir(WORKDIR)
-    .withDirectory(WORKDIR, project.source, { include: ["go.mod", "go.sum"] })
+    .withDirectory(WORKDIR, project.source, { include: [...args.INSTALL_INPUTS] })
     .withExec(["go", "mod", "download"])
     .withDirectory(WORKDIR, project.source);
 }

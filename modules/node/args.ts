@@ -29,7 +29,9 @@ export function parsePackageJson(text: string): PackageJson {
 /**
  * The install step's only inputs: editing source code leaves them unchanged,
  * so the dependency layer stays cached. `.npmrc`/`.yarnrc*` change what gets
- * installed (registries, hoisting), so they belong here too.
+ * installed (registries, hoisting); workspaces' own package.json files and
+ * `patches/` (patch-package, pnpm patchedDependencies) are read by the
+ * install too, so they belong here as well.
  */
 export const INSTALL_INPUTS = [
   "package.json",
@@ -41,6 +43,8 @@ export const INSTALL_INPUTS = [
   ".npmrc",
   ".yarnrc",
   ".yarnrc.yml",
+  "**/package.json",
+  "patches/**",
 ] as const;
 
 /** Never copied from the host: the install step owns node_modules. */

@@ -6,8 +6,12 @@
 /** Requirement files installed, in this order, when present at the project root. */
 export const REQUIREMENT_FILES = ["requirements.txt", "requirements-dev.txt"] as const;
 
-/** The install step's only inputs: editing source code leaves them unchanged, so the layer stays cached. */
-export const INSTALL_INPUTS = [...REQUIREMENT_FILES, "pyproject.toml"] as const;
+/**
+ * The install step's only inputs: editing source code leaves them unchanged,
+ * so the layer stays cached. Requirement files may `-r`/`-c` others, kept by
+ * convention in `requirements/` or as `constraints*.txt`.
+ */
+export const INSTALL_INPUTS = [...REQUIREMENT_FILES, "pyproject.toml", "requirements/**", "constraints*.txt"] as const;
 
 /** Never copied from the host: caches and virtualenvs are machine-specific. */
 export const SOURCE_EXCLUDES = [".venv", "venv", "**/__pycache__", ".pytest_cache", ".hypothesis", ".benchmarks"];

@@ -33,7 +33,8 @@ describe("go toolchain graph", () => {
       ["/root/.cache/go-build", { $chain: [{ field: "cacheVolume", args: { key: "go-build" } }] }],
     ]);
     const copies = chain.filter((s) => s.field === "withDirectory");
-    expect(copies.map((s) => s.args["include"])).toEqual([["go.mod", "go.sum"], undefined]);
+    expect(copies.map((s) => s.args["include"])).toEqual([[...args.INSTALL_INPUTS], undefined]);
+    expect(args.INSTALL_INPUTS).toEqual(expect.arrayContaining(["go.mod", "go.sum"]));
     const download = chain.findIndex((s) => s.field === "withExec" && argText(s.args["args"]) === JSON.stringify(["go", "mod", "download"]));
     expect(fields.indexOf("withDirectory")).toBeLessThan(download);
     expect(fields.lastIndexOf("withDirectory")).toBeGreaterThan(download);

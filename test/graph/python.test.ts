@@ -74,7 +74,7 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
 
     // The dependency layer sees the manifests only: a code edit cannot invalidate it.
     const manifests = chain[7]!;
-    expect(manifests.args["include"]).toEqual(["requirements.txt", "requirements-dev.txt", "pyproject.toml"]);
+    expect(manifests.args["include"]).toEqual(["requirements.txt", "requirements-dev.txt", "pyproject.toml", "requirements/**", "constraints*.txt"]);
     expect(manifests.args["exclude"]).toBeUndefined();
     expect(manifests.args["source"]).toEqual({ $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }] });
     // The example has requirements-dev.txt but no requirements.txt.
