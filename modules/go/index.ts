@@ -2,6 +2,7 @@ import { dag, type Container } from "@dagger.io/dagger";
 import { parseGoBench } from "../report/bench.js";
 import { parseGoCoverprofile } from "../report/coverage.js";
 import { parseGoTestJson } from "../report/go-test-json.js";
+import { NON_ROOT_HOME, NON_ROOT_USER } from "../non-root.js";
 import { hasFile, readProjectFile, type Project } from "../project.js";
 import { runTool, timed, type StageResult } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
@@ -11,34 +12,38 @@ import * as args from "./args.js";
 const WORKDIR = "/src";
 
 /**
- * Go toolchain: a container with module and build caches, dependencies
- * downloaded from go.mod/go.sum alone (so editing code keeps that step
- * cached), then the source.
+ * Go toolchain: as a non-root user, with module and build caches,
+ * dependencies downloaded from go.mod/go.sum alone (so editing code keeps
+ * that step cached), then the source.
  */
 function goContainer(project: Project, image: string): Container {
-  return withGoCaches(dag.container().from(image))
-    .withWorkdir(WORKDIR)
-    .withDirectory(WORKDIR, project.source, { include: [...args.INSTALL_INPUTS] })
+  return asNonRoot(dag.container().from(image))
+    .withDirectory(WORKDIR, project.source, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER })
     .withExec(["go", "mod", "download"])
-    .withDirectory(WORKDIR, project.source);
+    .withDirectory(WORKDIR, project.source, { owner: NON_ROOT_USER });
 }
 
-function withGoCaches(container: Container): Container {
+/** As the non-root user, with the module and build caches as volumes it owns. */
+function asNonRoot(container: Container): Container {
+  const owner = { owner: NON_ROOT_USER };
   return container
-    .withMountedCache("/go/pkg/mod", dag.cacheVolume("go-mod"))
-    .withMountedCache("/root/.cache/go-build", dag.cacheVolume("go-build"))
-    .withEnvVariable("GOCACHE", "/root/.cache/go-build")
-    .withEnvVariable("GOMODCACHE", "/go/pkg/mod");
+    .withMountedCache("/go/pkg/mod", dag.cacheVolume("go-mod"), owner)
+    .withMountedCache("/cache/go-build", dag.cacheVolume("go-build"), owner)
+    .withEnvVariable("GOCACHE", "/cache/go-build")
+    .withEnvVariable("GOMODCACHE", "/go/pkg/mod")
+    .withEnvVariable("HOME", NON_ROOT_HOME)
+    .withUser(NON_ROOT_USER)
+    .withWorkdir(WORKDIR);
 }
 
 /** golangci-lint when the project configures it, else `go vet` and a gofmt check. */
 function lint(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("lint", async () => {
     if (hasFile(project, ...args.GOLANGCI_CONFIGS)) {
-      const linter = withGoCaches(dag.container().from(options.images.golangciLint))
-        .withMountedCache("/root/.cache/golangci-lint", dag.cacheVolume("golangci-lint"))
-        .withWorkdir(WORKDIR)
-        .withDirectory(WORKDIR, project.source);
+      const linter = asNonRoot(dag.container().from(options.images.golangciLint))
+        .withMountedCache("/cache/golangci-lint", dag.cacheVolume("golangci-lint"), { owner: NON_ROOT_USER })
+        .withEnvVariable("GOLANGCI_LINT_CACHE", "/cache/golangci-lint")
+        .withDirectory(WORKDIR, project.source, { owner: NON_ROOT_USER });
       return lintVerdict([{ run: await runTool(linter, args.golangciLintArgs()) }]);
     }
     const container = goContainer(project, options.images.go);

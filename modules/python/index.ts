@@ -3,6 +3,7 @@ import { parsePytestBenchmark } from "../report/bench.js";
 import { parseCobertura } from "../report/coverage.js";
 import { parseJUnit } from "../report/junit.js";
 import { PYTHON_TOOLS } from "../pins.js";
+import { NON_ROOT_HOME, NON_ROOT_USER } from "../non-root.js";
 import { hasFile, type Project } from "../project.js";
 import { runTool, skippedVerdict, timed, type StageResult } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
@@ -14,7 +15,7 @@ const WORKDIR = "/src";
 /**
  * Python toolchain: the pipeline's pinned tools, then the project's
  * requirements from its manifests alone (so editing code keeps both layers
- * cached), then the source.
+ * cached), then the source, run by a non-root user.
  */
 function pythonContainer(project: Project, image: string): Container {
   let container = dag
@@ -30,7 +31,12 @@ function pythonContainer(project: Project, image: string): Container {
   const requirements = args.REQUIREMENT_FILES.filter((file) => hasFile(project, file));
   if (requirements.length > 0) container = container.withExec(args.requirementsInstallArgs(requirements));
   if (hasFile(project, "pyproject.toml")) container = container.withExec(args.pyprojectInstallArgs());
-  return container.withDirectory(WORKDIR, project.source, { exclude: args.SOURCE_EXCLUDES });
+  // Installed as root into the image's Python, like an image build; the tools then run unprivileged,
+  // owning the source tree they write coverage and hypothesis data into.
+  return container
+    .withEnvVariable("HOME", NON_ROOT_HOME)
+    .withUser(NON_ROOT_USER)
+    .withDirectory(WORKDIR, project.source, { exclude: args.SOURCE_EXCLUDES, owner: NON_ROOT_USER });
 }
 
 /** `ruff check` and `ruff format --check`, concurrently: both read the same source. */

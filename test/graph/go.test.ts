@@ -6,6 +6,7 @@ import type { ExecOutcome } from "../../cli/recording-engine/engine.js";
 import { argText } from "../../cli/recording-engine/query.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
 import * as args from "../../modules/go/args.js";
+import { NON_ROOT_HOME, NON_ROOT_USER } from "../../modules/non-root.js";
 import { IMAGES } from "../../modules/pins.js";
 import { parseBaseline, parseGoBench, serializeBaseline } from "../../modules/report/bench.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
@@ -27,13 +28,18 @@ describe("go toolchain graph", () => {
     const chain = chainOf(engine.records, UNIT);
     const fields = chain.map((s) => s.field);
     expect(chain[1]).toEqual({ field: "from", args: { address: IMAGES.go } });
-    const caches = chain.filter((s) => s.field === "withMountedCache").map((s) => [s.args["path"], s.args["cache"]]);
+    const caches = chain.filter((s) => s.field === "withMountedCache").map((s) => [s.args["path"], s.args["cache"], s.args["owner"]]);
     expect(caches).toEqual([
-      ["/go/pkg/mod", { $chain: [{ field: "cacheVolume", args: { key: "go-mod" } }] }],
-      ["/root/.cache/go-build", { $chain: [{ field: "cacheVolume", args: { key: "go-build" } }] }],
+      ["/go/pkg/mod", { $chain: [{ field: "cacheVolume", args: { key: "go-mod" } }] }, NON_ROOT_USER],
+      ["/cache/go-build", { $chain: [{ field: "cacheVolume", args: { key: "go-build" } }] }, NON_ROOT_USER],
     ]);
+    expect(envOf(chain)).toMatchObject({ GOCACHE: "/cache/go-build", GOMODCACHE: "/go/pkg/mod", HOME: NON_ROOT_HOME });
+    // Every exec runs unprivileged, in a source tree that user owns.
+    expect(fields.indexOf("withUser")).toBeLessThan(fields.indexOf("withExec"));
+    expect(chain.find((s) => s.field === "withUser")?.args).toEqual({ name: NON_ROOT_USER });
     const copies = chain.filter((s) => s.field === "withDirectory");
     expect(copies.map((s) => s.args["include"])).toEqual([[...args.INSTALL_INPUTS], undefined]);
+    expect(copies.map((s) => s.args["owner"])).toEqual([NON_ROOT_USER, NON_ROOT_USER]);
     expect(args.INSTALL_INPUTS).toEqual(expect.arrayContaining(["go.mod", "go.sum"]));
     const download = chain.findIndex((s) => s.field === "withExec" && argText(s.args["args"]) === JSON.stringify(["go", "mod", "download"]));
     expect(fields.indexOf("withDirectory")).toBeLessThan(download);

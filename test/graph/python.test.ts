@@ -2,6 +2,7 @@ import { EVERY_STAGE_REPORTS, pipelineOn, reportFiles, stageSummary } from "../h
 import { describe, expect, it } from "vitest";
 import type { ExecOutcome } from "../../cli/recording-engine/engine.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
+import { NON_ROOT_HOME, NON_ROOT_USER } from "../../modules/non-root.js";
 import { IMAGES, PYTHON_TOOLS } from "../../modules/pins.js";
 import * as args from "../../modules/python/args.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
@@ -65,10 +66,11 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     const fields = chain.map((s) => s.field);
     expect(fields).toEqual([
       "container", "from", "withMountedCache", "withEnvVariable", "withEnvVariable",
-      "withExec", "withWorkdir", "withDirectory", "withExec", "withExec", "withDirectory", "withExec",
+      "withExec", "withWorkdir", "withDirectory", "withExec", "withExec",
+      "withEnvVariable", "withUser", "withDirectory", "withExec",
     ]);
     expect(chain[2]!.args).toEqual({ path: "/root/.cache/pip", cache: { $chain: [{ field: "cacheVolume", args: { key: "pip" } }] } });
-    expect(envOf(chain)).toEqual({ PIP_DISABLE_PIP_VERSION_CHECK: "1", PYTHONDONTWRITEBYTECODE: "1" });
+    expect(envOf(chain)).toEqual({ PIP_DISABLE_PIP_VERSION_CHECK: "1", PYTHONDONTWRITEBYTECODE: "1", HOME: NON_ROOT_HOME });
     expect(chain[5]!.args["args"]).toEqual(["pip", "install", ...PYTHON_TOOLS]);
     expect(chain[6]!.args).toEqual({ path: "/src" });
 
@@ -81,14 +83,17 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     expect(chain[8]!.args["args"]).toEqual(["pip", "install", "-r", "requirements-dev.txt"]);
     expect(chain[9]!.args["args"]).toEqual(["python", "-c", args.PYPROJECT_DEPS_SCRIPT, "pyproject.toml"]);
 
-    const source = chain[10]!;
+    // Installed as root; the tests run unprivileged, owning the source they write coverage data into.
+    expect(chain[11]!.args).toEqual({ name: NON_ROOT_USER });
+    const source = chain[12]!;
     expect(source.args["include"]).toBeUndefined();
     expect(source.args["exclude"]).toEqual(args.SOURCE_EXCLUDES);
-    expect(chain[11]!.args["args"]).toEqual([
+    expect(source.args["owner"]).toBe(NON_ROOT_USER);
+    expect(chain[13]!.args["args"]).toEqual([
       "python", "-m", "pytest", "-p", "no:cacheprovider", "-m", "not property", "--benchmark-skip",
       "--cov", "--cov-report=term", `--cov-report=xml:${paths.coverageXml}`, `--junitxml=${paths.testJunit}`, "-q",
     ]);
-    expect(chain[11]!.args["expect"]).toBe("ANY");
+    expect(chain[13]!.args["expect"]).toBe("ANY");
   });
 
   it("installs requirements.txt alone when that is the only manifest", async () => {

@@ -1,0 +1,10 @@
+/**
+ * The unprivileged user the Go and Python stages run as: tests that pass
+ * as root can hide permission bugs, and a compromised dependency gets less.
+ * The official images have no such user; the OCI runtime needs only the IDs
+ * (65532 is distroless's "nonroot", which the examples' images run as).
+ */
+export const NON_ROOT_USER = "65532:65532";
+
+/** A writable HOME for it (tools put dotfiles there). */
+export const NON_ROOT_HOME = "/tmp/home";
