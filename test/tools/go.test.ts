@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import * as args from "../../modules/go/args.js";
-import { benchGate, compareBenchmarks, parseGoBench } from "../../modules/report/bench.js";
+import { benchGate, compareBenchmarks, parseGoBench, serializeBaseline } from "../../modules/report/bench.js";
+import type { BenchmarkSamples } from "../../modules/report/model.js";
 import { coverageGate, parseGoCoverprofile } from "../../modules/report/coverage.js";
 import { parseGoTestJson } from "../../modules/report/go-test-json.js";
-import { lintVerdict, testVerdict } from "../../modules/verdicts.js";
+import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
 import { copyExample } from "../helpers/examples.js";
 
 /**
@@ -23,6 +24,13 @@ if (!haveGo) console.warn("skipping Go real-tool tests: no `go` on PATH (Debian:
 async function run(cwd: string, argv: string[], env: Record<string, string> = {}) {
   const result = await execa(argv[0]!, argv.slice(1), { cwd, reject: false, env: { GOFLAGS: "-mod=mod", GOPROXY: "off", ...env } });
   return { argv, exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr), files: {} };
+}
+
+
+/** The bench stage's own verdict on a current run against a baseline, through the committed file format. */
+function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSamples[]) {
+  const gate = { count: 6, thresholdPercent: 10, alpha: 0.05, baselinePath: "bench-baseline.json", baselineText: serializeBaseline(baseline) };
+  return benchVerdict({ run: { argv: ["bench"], exitCode: 0, stdout: "", stderr: "", files: {} }, current, gate });
 }
 
 describe.skipIf(!haveGo)("go toolchain with the real go", () => {
@@ -147,6 +155,9 @@ describe.skipIf(!haveGo)("go toolchain with the real go", () => {
     const row = rows.find((r) => r.name === "Compare" && r.unit === "ns/op");
     expect(row?.verdict).toBe("regression");
     expect(benchGate(rows).passed).toBe(false);
+    const stage = benchStageVerdict(baseline, parseGoBench(after.stdout));
+    expect(stage.status).toBe("failed");
+    expect(stage.errorLines.join("\n")).toMatch(/regression.*Compare ns\/op/);
     // Against itself, nothing regresses.
     expect(benchGate(compareBenchmarks(baseline, baseline, { thresholdPercent: 10, alpha: 0.05 })).passed).toBe(true);
   });

@@ -3,11 +3,12 @@ import { join, relative, sep } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as args from "../../modules/node/args.js";
-import { benchGate, compareBenchmarks, parseTinybench } from "../../modules/report/bench.js";
+import { benchGate, compareBenchmarks, parseTinybench, serializeBaseline } from "../../modules/report/bench.js";
+import type { BenchmarkSamples } from "../../modules/report/model.js";
 import { parseLcov } from "../../modules/report/coverage.js";
 import { parseJUnit } from "../../modules/report/junit.js";
 import { runLocally } from "../helpers/run-locally.js";
-import { lintVerdict, testVerdict } from "../../modules/verdicts.js";
+import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
 import { copyExample, tempDir } from "../helpers/examples.js";
 
 /**
@@ -77,6 +78,13 @@ test("counts runs", () => {
   writeFileSync(process.env.COUNT_FILE!, String(runs));
 });
 `;
+
+
+/** The bench stage's own verdict on a current run against a baseline, through the committed file format. */
+function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSamples[]) {
+  const gate = { count: 6, thresholdPercent: 10, alpha: 0.05, baselinePath: "bench-baseline.json", baselineText: serializeBaseline(baseline) };
+  return benchVerdict({ run: { argv: ["bench"], exitCode: 0, stdout: "", stderr: "", files: {} }, current, gate });
+}
 
 describe("node toolchain commands on the real tools", () => {
   it("runs the unit tests with coverage: JUnit counts, lcov without the test files, and a failing gate above it", async (ctx) => {
@@ -183,6 +191,9 @@ describe("node toolchain commands on the real tools", () => {
     const gate = benchGate(rows);
     expect(gate.passed).toBe(false);
     expect(gate.message).toMatch(/slugify/);
+    const stage = benchStageVerdict(baseline, current);
+    expect(stage.status).toBe("failed");
+    expect(stage.reports["bench/comparison.md"]).toMatch(/slugify.*regression/);
   });
 
   it("lints with the project's lint and typecheck scripts", async (ctx) => {

@@ -2,12 +2,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
-import { benchGate, compareBenchmarks, parsePytestBenchmark } from "../../modules/report/bench.js";
+import { benchGate, compareBenchmarks, parsePytestBenchmark, serializeBaseline } from "../../modules/report/bench.js";
+import type { BenchmarkSamples } from "../../modules/report/model.js";
 import { parseCobertura } from "../../modules/report/coverage.js";
 import { parseJUnit } from "../../modules/report/junit.js";
 import * as args from "../../modules/python/args.js";
 import { runLocally } from "../helpers/run-locally.js";
-import { lintVerdict, testVerdict } from "../../modules/verdicts.js";
+import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
 import { copyExample } from "../helpers/examples.js";
 
 /**
@@ -48,6 +49,13 @@ def teardown_module():
     with open(os.environ["COUNT_FILE"], "w") as f:
         f.write(str(len(CALLS)))
 `;
+
+
+/** The bench stage's own verdict on a current run against a baseline, through the committed file format. */
+function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSamples[]) {
+  const gate = { count: 6, thresholdPercent: 10, alpha: 0.05, baselinePath: "bench-baseline.json", baselineText: serializeBaseline(baseline) };
+  return benchVerdict({ run: { argv: ["bench"], exitCode: 0, stdout: "", stderr: "", files: {} }, current, gate });
+}
 
 describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pytestReady ? "" : MISSING}`, () => {
   it("runs the unit tests with coverage: JUnit counts, Cobertura percent, and a failing gate above it", async () => {
@@ -145,6 +153,9 @@ describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pyt
     const gate = benchGate(rows);
     expect(gate.passed).toBe(false);
     expect(gate.message).toMatch(/allocate/);
+    const stage = benchStageVerdict(baseline, current);
+    expect(stage.status).toBe("failed");
+    expect(stage.reports["bench/comparison.md"]).toMatch(/allocate.*regression/);
   });
 
   it("installs nothing from a pyproject.toml without dependencies (the install step's script runs on Python 3.11)", async () => {
