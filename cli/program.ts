@@ -43,6 +43,10 @@ export function buildProgram(io: Io): Command {
       const { planFunction } = await import("./commands/plan.js");
       const result = await planFunction({ fn, source: opts.source, json: opts.json ?? false, args: opts.arg });
       io.out(result.output);
+      if (!result.outcome.ok) {
+        io.err(`error: ${fn} fails even with every exec succeeding; the plan above stops where it failed.\n`);
+        io.exitCode = EXIT.failure;
+      }
     });
 
   program
@@ -103,9 +107,10 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option("--provider <provider>", "the CI system").choices(PROVIDERS).makeOptionMandatory())
     .option("--out <dir>", "the repository root to write into", ".")
     .option("--force", "replace hand-edited files too")
-    .action(async (opts: { provider: Provider; out: string; force?: boolean }) => {
+    .option("--module <ref>", "the published module to call, pinned: github.com/acme/pipeline@v1.2.0 (optional only in this module's own repository)")
+    .action(async (opts: { provider: Provider; out: string; force?: boolean; module?: string }) => {
       const { wrappers } = await import("./commands/wrappers.js");
-      wrappers({ provider: opts.provider, outDir: opts.out, force: opts.force ?? false }, io.out);
+      wrappers({ provider: opts.provider, outDir: opts.out, force: opts.force ?? false, module: opts.module }, io.out);
     });
 
   return program;

@@ -4,6 +4,7 @@ import { execa } from "execa";
 import { parseReleaseTag } from "../../modules/release/semver.js";
 import { pinnedDaggerVersion } from "../dagger-version.js";
 import { CliError } from "../errors.js";
+import { isSecretReference, notAReferenceMessage } from "../secret-reference.js";
 
 /** This package's folder, which holds dagger.json: the module `dagger call` loads. */
 const MODULE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -44,11 +45,8 @@ export function releaseArgs(options: { tag: string; registryToken?: string; regi
   } catch (error) {
     throw new CliError("RELEASE_TAG_INVALID", (error as Error).message);
   }
-  if (options.registryToken !== undefined && !/^(env|file|cmd):\/\/./.test(options.registryToken)) {
-    throw new CliError(
-      "RELEASE_TOKEN_NOT_A_REFERENCE",
-      "--registry-token takes a secret reference, never the secret itself.\n  Fix: pass env://REGISTRY_TOKEN (or file://path), with the token in that variable or file.",
-    );
+  if (options.registryToken !== undefined && !isSecretReference(options.registryToken)) {
+    throw new CliError("RELEASE_TOKEN_NOT_A_REFERENCE", notAReferenceMessage("--registry-token", "--registry-token env://REGISTRY_TOKEN"));
   }
   return [
     "--tag",

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { detectLanguage, LANGUAGE_MARKERS } from "../../pipeline/src/config/detect.js";
 import { pipelineConfigSchema, type Language } from "../../pipeline/src/config/schema.js";
 import { CliError } from "../errors.js";
+import { pathKind } from "../path-kind.js";
 
 export interface InitOptions {
   dir: string;
@@ -12,8 +13,19 @@ export interface InitOptions {
 
 /** Writes a commented pipeline.yaml for the project's language; never overwrites without `force`. */
 export function init(options: InitOptions): { file: string; language: Language } {
+  const dir = pathKind(options.dir);
+  if (dir === "missing") {
+    throw new CliError("INIT_DIR_NOT_FOUND", `--dir ${options.dir}: no such directory.\n  Fix: pass the project folder, or create it first: mkdir -p ${options.dir}`);
+  }
+  if (dir !== "directory") {
+    throw new CliError("INIT_DIR_NOT_A_DIRECTORY", `--dir ${options.dir} is not a directory.\n  Fix: pass the project folder that holds it: --dir ${dirname(options.dir)}`);
+  }
   const file = join(options.dir, "pipeline.yaml");
-  if (existsSync(file) && !options.force) {
+  const existing = pathKind(file);
+  if (existing === "directory") {
+    throw new CliError("INIT_TARGET_IS_A_DIRECTORY", `${file} is a directory, so no pipeline.yaml can be written there.\n  Fix: rename or remove that directory.`);
+  }
+  if (existing !== "missing" && !options.force) {
     throw new CliError("INIT_EXISTS", `${file} already exists.\n  Fix: edit it, or pass --force to replace it.`);
   }
   const entries = readdirSync(options.dir);

@@ -1,9 +1,11 @@
-import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { dag } from "@dagger.io/dagger";
 import { PipelineUserError } from "../../pipeline/src/run/load-project.js";
-import { CliError } from "../errors.js";
+import { CliError, EXIT } from "../errors.js";
+import { pathKind } from "../path-kind.js";
+import { callArguments, type CallArg } from "../plan/call-args.js";
 import { buildPlan, type Plan } from "../plan/graph.js";
+import { readModuleSignature } from "../plan/module-signature.js";
 import { renderPlan } from "../plan/render.js";
 import type { CallRecord } from "../recording-engine/engine.js";
 import { argText } from "../recording-engine/query.js";
@@ -14,7 +16,7 @@ export interface PlanOptions {
   fn: string;
   source: string;
   json?: boolean;
-  /** Function arguments by `dagger call` flag name (`tag`, `registry-token`); `env://`, `file://`, `cmd://` values are secrets. */
+  /** Function arguments by `dagger call` flag name (`tag`, `registry-token`); a Secret parameter takes only an env://, file:// or cmd:// reference. */
   args?: Record<string, string>;
   /** Simulated time per exec; it only has to dominate scheduling noise for stable grouping. */
   execLatencyMs?: number;
@@ -23,33 +25,32 @@ export interface PlanOptions {
 export interface PlanResult {
   plan: Plan;
   output: string;
-  /** How the function ended with every exec answering exit 0 and empty output. */
+  /** How the function ended with every exec answering exit 0 and empty output; a failure makes `plan` exit 1. */
   outcome: { ok: true; returned: string } | { ok: false; error: string };
 }
 
 /** Runs a module function against the recording engine and describes its container graph. */
 export async function planFunction(options: PlanOptions): Promise<PlanResult> {
   const root = resolve(options.source);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  if (pathKind(root) !== "directory") {
     throw new CliError("PLAN_SOURCE_NOT_FOUND", `--source ${options.source}: no such directory.\n  Fix: pass the folder of the repository to plan.`);
   }
-  const { Pipeline } = await import("../../pipeline/src/index.js");
-  const functions = moduleFunctions(Pipeline.prototype);
-  const name = toCamel(options.fn);
-  if (!functions.includes(name)) {
-    throw new CliError(
-      "PLAN_UNKNOWN_FUNCTION",
-      `unknown function "${options.fn}".\n  Fix: use one of ${functions.map(toKebab).join(", ")}.`,
-      2,
-    );
+  const signature = readModuleSignature();
+  const fn = signature.functions.find((f) => f.flag === options.fn || f.name === options.fn);
+  if (!fn) {
+    const names = signature.functions.map((f) => f.flag).join(", ");
+    throw new CliError("PLAN_UNKNOWN_FUNCTION", `unknown function "${options.fn}".\n  Fix: use one of ${names}.`, EXIT.usage);
   }
-  const callArgs = positionalArgs(Pipeline.prototype, name, options.args ?? {});
+  const args = callArguments(fn, options.args ?? {});
+  const { Pipeline } = await import("../../pipeline/src/index.js");
   const { engine, result, error } = await recordRun(
     async () => {
-      const pipeline = new Pipeline(dag.host().directory(root)) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      return describeReturn(await pipeline[name]!(...callArgs));
+      // The source as `dagger call` uploads it: without the constructor's ignore list.
+      const source = dag.host().directory(root, { exclude: signature.sourceIgnore });
+      const pipeline = new Pipeline(source) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      return describeReturn(await pipeline[fn.name]!(...args.map(toSdkValue)));
     },
-    { execLatencyMs: options.execLatencyMs ?? 100 },
+    { execLatencyMs: options.execLatencyMs ?? 100, hostRoot: root },
   );
   if (error instanceof PipelineUserError) throw new CliError("PLAN_INVALID_PROJECT", error.message);
   const plan = buildPlan(engine.records, root);
@@ -57,35 +58,14 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
     ? { ok: false, error: String((error as Error).message ?? error) }
     : { ok: true, returned: withFiles(result ?? "", engine.records) };
   const output = options.json
-    ? JSON.stringify({ function: toKebab(name), source: root, ...plan, outcome }, null, 2) + "\n"
-    : renderPlan(plan, `Plan of \`dagger call ${toKebab(name)}\` on ${options.source}`) + renderOutcome(outcome);
+    ? JSON.stringify({ function: fn.flag, source: root, ...plan, outcome }, null, 2) + "\n"
+    : renderPlan(plan, `Plan of \`dagger call ${fn.flag}\` on ${options.source}`) + renderOutcome(outcome);
   return { plan, output, outcome };
 }
 
-/**
- * Maps named arguments onto the method's parameters, read from its source
- * (the runtime learns them the same way, from the TypeScript declaration).
- */
-function positionalArgs(prototype: object, name: string, given: Record<string, string>): unknown[] {
-  const method = (prototype as Record<string, unknown>)[name] as (...a: unknown[]) => unknown;
-  const params = /^[^(]*\(([^)]*)\)/.exec(method.toString())?.[1] ?? "";
-  const names = params.split(",").map((p) => p.trim().replace(/[=\s].*$/, "")).filter(Boolean);
-  const unknown = Object.keys(given).filter((k) => !names.includes(toCamel(k)));
-  if (unknown.length) {
-    const allowed = names.length ? names.map(toKebab).join(", ") : "none";
-    throw new CliError("PLAN_UNKNOWN_ARGUMENT", `${toKebab(name)} has no argument ${unknown.join(", ")}.\n  Fix: use ${allowed}.`, 2);
-  }
-  return names.map((param) => {
-    const value = given[toKebab(param)] ?? given[param];
-    if (value === undefined) return undefined;
-    // Secrets stay references: the plan never reads them.
-    return /^(env|file|cmd):\/\//.test(value) ? dag.secret(value) : value;
-  });
-}
-
-/** Public methods of the module object: what `dagger call` exposes. */
-function moduleFunctions(prototype: object): string[] {
-  return Object.getOwnPropertyNames(prototype).filter((n) => n !== "constructor");
+/** A Secret parameter becomes a reference the engine would resolve; the plan never reads it. */
+function toSdkValue(arg: CallArg): unknown {
+  return typeof arg === "object" ? dag.secret(arg.secret) : arg;
 }
 
 async function describeReturn(value: unknown): Promise<string> {
@@ -118,12 +98,4 @@ function firstLines(text: string, n: number): string {
 
 function indent(text: string): string {
   return text.replace(/^/gm, "  ");
-}
-
-function toCamel(name: string): string {
-  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-function toKebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { formatProblem, loadConfig, type ConfigProblem } from "../../pipeline/src/config/load.js";
 import type { PipelineConfig } from "../../pipeline/src/config/schema.js";
 import { CliError } from "../errors.js";
+import { pathKind } from "../path-kind.js";
 
 export interface ValidateResult {
   file: string;
@@ -11,7 +13,14 @@ export interface ValidateResult {
 
 /** Validates a pipeline.yaml file. A missing default file is valid: every key has a default. */
 export function validate(file = "pipeline.yaml", options: { explicit?: boolean } = {}): ValidateResult {
-  if (!existsSync(file)) {
+  const kind = pathKind(file);
+  if (kind === "directory") {
+    throw new CliError(
+      "CONFIG_IS_A_DIRECTORY",
+      `${file} is a directory, not a pipeline.yaml.\n  Fix: pass the file itself: pipeline validate ${join(file, "pipeline.yaml")}`,
+    );
+  }
+  if (kind === "missing") {
     if (options.explicit) {
       throw new CliError("CONFIG_NOT_FOUND", `${file}: no such file.\n  Fix: pass the path of a pipeline.yaml, or run \`pipeline init\` to write one.`);
     }

@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pinnedDaggerVersion } from "../dagger-version.js";
 import { CliError } from "../errors.js";
-import { isUntouchedWrapper, renderWrapper } from "../wrappers/render.js";
+import { daggerCallPrefix } from "../wrappers/call-prefix.js";
+import { isUntouchedWrapper, normalizeNewlines, renderWrapper } from "../wrappers/render.js";
+import { checkTargetPaths, checkWritable } from "../wrappers/targets.js";
 import { TEMPLATES_DIR, WRAPPER_FILES, type Provider } from "../wrappers/templates.js";
 
 export { PROVIDERS, type Provider } from "../wrappers/templates.js";
@@ -13,6 +15,11 @@ export interface WrappersOptions {
   outDir: string;
   /** Replace hand-edited files too. */
   force?: boolean;
+  /**
+   * The published module the wrappers call, pinned (`github.com/acme/pipeline@v1.2.0`).
+   * Required unless `outDir` is this module's own repository.
+   */
+  module?: string | undefined;
   /** Defaults to dagger.json's engineVersion. */
   daggerVersion?: string;
 }
@@ -20,34 +27,47 @@ export interface WrappersOptions {
 /** Paths of the files, as `outDir` joined with each target. */
 export interface WrappersResult {
   written: string[];
-  /** Already byte-identical: not touched (mtime kept). */
+  /** Already identical (a CRLF checkout of it too): not touched (mtime kept). */
   unchanged: string[];
-  /** Hand-edited (no marker, or the body no longer matches its hash) and kept, because `force` was off. */
+  /** Hand-edited (no marker, or the file no longer matches its hash) and kept, because `force` was off. */
   skipped: string[];
 }
 
 /**
  * Writes the provider's CI wrappers from the templates in ci/, filling in the
- * pinned Dagger version. Idempotent; a hand-edited file is never replaced
- * without `force`: it is reported in `skipped` (the CLI turns that into exit 1).
+ * pinned Dagger version and the `dagger ... call` prefix. Idempotent; a
+ * hand-edited file is never replaced without `force`: it is reported in
+ * `skipped` (the CLI turns that into exit 1). Every target is checked before
+ * the first write, so a path problem leaves no half-written set.
  */
 export function writeWrappers(options: WrappersOptions): WrappersResult {
   const result: WrappersResult = { written: [], unchanged: [], skipped: [] };
-  const values = { DAGGER_VERSION: options.daggerVersion ?? pinnedDaggerVersion() };
-  for (const { template, target } of WRAPPER_FILES[options.provider]) {
+  const files = WRAPPER_FILES[options.provider];
+  checkTargetPaths(options.outDir, files.map((f) => f.target));
+  const values = {
+    DAGGER_VERSION: options.daggerVersion ?? pinnedDaggerVersion(),
+    DAGGER_CALL: daggerCallPrefix(options.outDir, options.module),
+  };
+  const writes: { file: string; wanted: string }[] = [];
+  for (const { template, target } of files) {
     const text = readFileSync(new URL(template, TEMPLATES_DIR), "utf8");
     const wanted = renderWrapper({ provider: options.provider, template, text, values });
     const file = join(options.outDir, target);
     const current = existsSync(file) ? readFileSync(file, "utf8") : undefined;
-    if (current === wanted) {
+    // A CRLF checkout of the generated file is the same file: left alone, not rewritten.
+    if (current !== undefined && normalizeNewlines(current) === wanted) {
       result.unchanged.push(file);
     } else if (current !== undefined && !isUntouchedWrapper(current) && !options.force) {
       result.skipped.push(file);
     } else {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, wanted);
-      result.written.push(file);
+      writes.push({ file, wanted });
     }
+  }
+  checkWritable(writes.map((w) => w.file));
+  for (const { file, wanted } of writes) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, wanted);
+    result.written.push(file);
   }
   return result;
 }

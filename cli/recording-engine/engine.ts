@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { posix } from "node:path";
 import { pinnedDaggerVersion } from "../dagger-version.js";
-import { hostTarget, readHost } from "./host-fs.js";
+import { hostTarget, isInside, readHost } from "./host-fs.js";
 import { argText, isChainRef, parseChainQuery, type ArgValue, type Step } from "./query.js";
 
 /** What a simulated exec does. Exit code 0 with empty output when not said otherwise. */
@@ -20,6 +20,8 @@ export interface RecordingEngineOptions {
   execOutcome?: (args: readonly string[]) => ExecOutcome | undefined;
   /** Contents of a file read from a container or built directory (not the host). */
   fileContents?: (path: string, steps: readonly Step[]) => string | undefined;
+  /** When set, host reads outside this folder fail (plan confines them to the source). */
+  hostRoot?: string;
 }
 
 /** One query the SDK sent, with its chain fully expanded. */
@@ -138,6 +140,8 @@ export class RecordingEngine {
 
     const host = hostTarget(object);
     if (host) {
+      const confine = this.options.hostRoot;
+      if (confine !== undefined && !isInside(confine, host.root)) throw new Error(`${host.root}: outside the host directory ${confine}`);
       const read = readHost(host, leaf);
       if (read && "error" in read) throw new Error(read.error);
       if (read) return read.value;

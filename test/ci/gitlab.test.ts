@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
@@ -7,14 +7,21 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { pinnedDaggerVersion } from "../../cli/dagger-version.js";
-import { tempDir } from "../helpers/examples.js";
+import { REPO, tempDir } from "../helpers/examples.js";
 
 // GitLab's own schema for .gitlab-ci.yml, copied verbatim (see its SOURCES.md); it lives beside the repository.
 const schemaFile = new URL("../../../shared/schemas/gitlab-ci.json", import.meta.url).pathname;
 const yamllintConfig = new URL("../../ci/.yamllint.yml", import.meta.url).pathname;
-const dir = tempDir("wrappers-gitlab-");
-writeWrappers({ provider: "gitlab", outDir: dir });
-const file = join(dir, ".gitlab-ci.yml");
+const MODULE = "github.com/acme/pipeline@v1.2.0";
+
+/** A user's repository (calls the published module) and this one (a dagger.json named like ours: plain `dagger call`). */
+const userRepo = tempDir("wrappers-gitlab-user-");
+writeWrappers({ provider: "gitlab", outDir: userRepo, module: MODULE });
+const ownRepo = tempDir("wrappers-gitlab-own-");
+copyFileSync(join(REPO, "dagger.json"), join(ownRepo, "dagger.json"));
+writeWrappers({ provider: "gitlab", outDir: ownRepo });
+const file = join(userRepo, ".gitlab-ci.yml");
+const ownFile = join(ownRepo, ".gitlab-ci.yml");
 const text = readFileSync(file, "utf8");
 
 interface Job {
@@ -24,7 +31,13 @@ interface Job {
   artifacts?: unknown;
   stage?: string;
 }
-const config = parse(text) as Record<string, unknown> & { ci: Job; release: Job; variables: Record<string, string> };
+type Config = Record<string, unknown> & { ci: Job; release: Job; variables: Record<string, string>; default: { before_script: string[] } };
+const config = parse(text) as Config;
+const ownConfig = parse(readFileSync(ownFile, "utf8")) as Config;
+const VARIANTS = [
+  ["a user's repository", file],
+  ["this module's repository", ownFile],
+] as const;
 
 function validator() {
   // ajv-formats is CommonJS: its default export arrives wrapped under NodeNext.
@@ -35,22 +48,28 @@ function validator() {
 }
 
 describe("generated .gitlab-ci.yml", () => {
-  it("validates against GitLab's CI schema, and a misspelt key does not (the validator is live)", (ctx) => {
+  it.for(VARIANTS)("validates against GitLab's CI schema (%s), and a misspelt key does not (the validator is live)", ([, path], ctx) => {
     if (!existsSync(schemaFile)) ctx.skip(`GitLab's schema is absent: ${schemaFile} (the shared/ folder beside the repository)`);
     const validate = validator();
-    expect(validate(config), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const source = readFileSync(path, "utf8");
+    expect(validate(parse(source)), JSON.stringify(validate.errors, null, 2)).toBe(true);
 
-    const mutated = parse(text.replace(/^ {2}script:/m, "  scriptt:")) as unknown;
+    const mutated = parse(source.replace(/^ {2}script:/m, "  scriptt:")) as unknown;
     expect(validate(mutated)).toBe(false);
     expect(validate.errors).toContainEqual(
       expect.objectContaining({ instancePath: "/ci", keyword: "additionalProperties", params: { additionalProperty: "scriptt" } }),
     );
   });
 
-  it("installs the pinned Dagger, exports the reports, then gives the verdict", () => {
-    expect(config.variables.DAGGER_VERSION).toBe(pinnedDaggerVersion());
+  it("installs the pinned Dagger, exports the reports, then gives the verdict, through the published module in a user's repository", () => {
+    expect(config.default.before_script).toContain(`DAGGER_VERSION=${pinnedDaggerVersion()} BIN_DIR=/usr/local/bin sh /tmp/install-dagger.sh`);
     expect(text).not.toMatch(/\{\{[A-Z_]+\}\}/);
-    expect(config.ci.script).toEqual(["dagger call reports export --path reports", "cat reports/summary.md", "dagger call ci"]);
+    const prefix = `dagger -m ${MODULE} call --source=.`;
+    expect(config.ci.script).toEqual([`${prefix} reports export --path reports`, "cat reports/summary.md", `${prefix} ci`]);
+    expect(config.release.script).toEqual([`${prefix} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`]);
+    expect(text).not.toMatch(/dagger call/);
+    expect(ownConfig.ci.script).toEqual(["dagger call reports export --path reports", "cat reports/summary.md", "dagger call ci"]);
+    expect(ownConfig.release.script).toEqual(['dagger call release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN']);
     expect(config.ci.artifacts).toEqual({
       when: "always",
       paths: ["reports/"],
@@ -59,6 +78,22 @@ describe("generated .gitlab-ci.yml", () => {
         coverage_report: { coverage_format: "cobertura", path: "reports/test/coverage.cobertura.xml" },
       },
     });
+  });
+
+  it("fails the job when the install script cannot be downloaded, even under a plain `sh -e`", async () => {
+    // GitLab runs the lines in one shell with errexit; a curl failing as `curl -f` does on an HTTP error.
+    const dir = tempDir("wrappers-gitlab-install-");
+    mkdirSync(join(dir, "bin"));
+    writeFileSync(join(dir, "bin/curl"), "#!/bin/sh\necho 'curl: (22) The requested URL returned error: 404' >&2\nexit 22\n");
+    writeFileSync(join(dir, "bin/apk"), "#!/bin/sh\nexit 0\n");
+    for (const tool of ["curl", "apk"]) chmodSync(join(dir, "bin", tool), 0o755);
+    const env = { PATH: `${join(dir, "bin")}:${process.env.PATH ?? ""}` };
+    const run = (lines: string[]) => execa("sh", ["-e", "-c", `${lines.join("\n")}\necho installed`], { env, reject: false });
+    const result = await run(config.default.before_script);
+    expect(result.exitCode).toBe(22);
+    expect(result.stdout).toBe("");
+    // The pipe this replaces hides the failure: `sh` reads nothing from it and succeeds.
+    expect((await run(["curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin sh"])).stdout).toBe("installed");
   });
 
   it("runs Docker-in-Docker over TLS on a pinned docker version", () => {
@@ -75,7 +110,7 @@ describe("generated .gitlab-ci.yml", () => {
 
   it("releases only on v* tags, with the token as a masked variable read through env://", () => {
     expect(config.release.rules).toEqual([{ if: "$CI_COMMIT_TAG =~ /^v/" }]);
-    expect(config.release.script).toEqual(['dagger call release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN']);
+    expect(config.release.script[0]).toMatch(/ release --tag "\$CI_COMMIT_TAG" --registry-token env:\/\/REGISTRY_TOKEN$/);
     expect(text).toMatch(/REGISTRY_TOKEN: a masked/);
   });
 
@@ -88,10 +123,14 @@ describe("generated .gitlab-ci.yml", () => {
     expect("42 tests: 42 passed, 0 failed, 0 skipped".match(regex)).toBeNull();
   });
 
-  it("passes yamllint with ci/.yamllint.yml", async (ctx) => {
+  it("stays thin: at most about 30 lines of YAML besides comments", () => {
+    expect(text.split("\n").filter((line) => !/^\s*(#.*)?$/.test(line)).length).toBeLessThanOrEqual(33);
+  });
+
+  it.for(VARIANTS)("passes yamllint with ci/.yamllint.yml (%s)", async ([, path], ctx) => {
     const version = await execa("yamllint", ["--version"], { reject: false });
     if (version.exitCode !== 0) ctx.skip("yamllint is not installed (Debian: apt-get install yamllint)");
-    const result = await execa("yamllint", ["--strict", "-f", "parsable", "-c", yamllintConfig, file], { reject: false });
+    const result = await execa("yamllint", ["--strict", "-f", "parsable", "-c", yamllintConfig, path], { reject: false });
     expect(result.stdout).toBe("");
     expect(result.exitCode).toBe(0);
   });

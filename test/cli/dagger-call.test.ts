@@ -62,7 +62,8 @@ describe("pipeline ci / release", () => {
     expect(tag.err).toContain("is not a release tag");
     const token = await cli("release", "--tag", "v1.2.0", "--registry-token", "ghp_literal_token");
     expect(token.code).toBe(1);
-    expect(token.err).toContain("takes a secret reference, never the secret itself");
+    expect(token.err).toContain("--registry-token takes a secret reference (env://NAME, file://path or cmd://command), never the secret itself");
+    expect(token.err).toContain("Fix: put the secret in an environment variable or a file and pass --registry-token env://REGISTRY_TOKEN");
     expect(token.err).not.toContain("ghp_literal_token");
     expect(() => readFileSync(argvFile)).toThrow();
   });

@@ -1,10 +1,10 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planFunction } from "../../cli/commands/plan.js";
 import { main } from "../../cli/main.js";
 import { IMAGES } from "../../modules/pins.js";
-import { copyExample, examplePath } from "../helpers/examples.js";
+import { copyExample, examplePath, tempDir } from "../helpers/examples.js";
 
 async function cli(...argv: string[]) {
   let out = "";
@@ -21,7 +21,8 @@ describe("pipeline plan", () => {
     expect(out).not.toMatch(/^Group 2/m);
     expect(out).toContain(`∥1 ${IMAGES.go}`);
     expect(out).toContain('cache   /go/pkg/mod ← cache volume "go-mod"');
-    expect(out).toContain("copy    /src ← source:. [include go.mod, go.sum]");
+    // The manifests first (modules/go decides the full list), so editing code reuses the download.
+    expect(out).toMatch(/^ +copy {4}\/src ← source:\. \[include go\.mod, go\.sum[,;\]]/m);
     expect(out).toContain("env     PROPERTY_ITERATIONS");
     // Execs in order within a container: the dependency step before the stage's own command.
     const container = out.slice(out.indexOf("go mod download"));
@@ -75,5 +76,29 @@ describe("pipeline plan", () => {
     const badArg = await cli("plan", "ci", "--source", root, "--arg", "tag=v1.0.0");
     expect(badArg.code).toBe(2);
     expect(badArg.err).toContain("ci has no argument tag");
+  });
+
+  it("sees the source as `dagger call` uploads it, without the module's ignore list", async () => {
+    const root = copyExample("node-service");
+    for (const dir of ["reports", "pipeline/sdk", ".hypothesis", "lib"]) {
+      mkdirSync(join(root, dir), { recursive: true });
+      writeFileSync(join(root, dir, "x.test.ts"), "");
+    }
+    const { code, out } = await cli("plan", "test", "--source", root);
+    expect(code).toBe(0);
+    const exec = out.split("\n").find((line) => line.includes("exec    node --import tsx --test"))!;
+    expect(exec).toContain("lib/x.test.ts test/server.test.ts");
+    for (const ignored of ["reports/", "pipeline/sdk/", ".hypothesis/"]) expect(exec).not.toContain(ignored);
+  });
+
+  it("never reads a host file outside the source, even through a symlink", async () => {
+    const outside = join(tempDir("plan-outside-"), "pipeline.yaml");
+    writeFileSync(outside, "language: [outside-marker\n");
+    const root = copyExample("go-service");
+    symlinkSync(outside, join(root, "pipeline.yaml"));
+    const { code, out } = await cli("plan", "ci", "--source", root);
+    expect(code).toBe(1);
+    expect(out).toContain(`pipeline.yaml resolves outside the host directory ${root}`);
+    expect(out).not.toContain("outside-marker");
   });
 });
