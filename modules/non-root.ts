@@ -6,5 +6,5 @@
  */
 export const NON_ROOT_USER = "65532:65532";
 
-/** A writable HOME for it (tools put dotfiles there). */
-export const NON_ROOT_HOME = "/tmp/home";
+/** A HOME that exists and that it may write (tools put dotfiles there): the images' /root is closed to it. */
+export const NON_ROOT_HOME = "/tmp";
