@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 
-export type PathKind = "file" | "directory" | "missing" | "other";
+export type PathKind = "file" | "directory" | "missing" | "other" | "no-access";
 
 /**
  * What is at `path`, following symlinks, so a command can name the problem
@@ -13,6 +13,7 @@ export function pathKind(path: string): PathKind {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return "missing";
+    if (code === "EACCES" || code === "EPERM") return "no-access";
     throw error;
   }
 }

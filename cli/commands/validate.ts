@@ -20,6 +20,9 @@ export function validate(file = "pipeline.yaml", options: { explicit?: boolean }
       `${file} is a directory, not a pipeline.yaml.\n  Fix: pass the file itself: pipeline validate ${join(file, "pipeline.yaml")}`,
     );
   }
+  if (kind === "no-access") {
+    throw new CliError("CONFIG_UNREADABLE", `${file}: permission denied.\n  Fix: make it readable by this user (chmod +r), or run as its owner.`);
+  }
   if (kind === "missing") {
     if (options.explicit) {
       throw new CliError("CONFIG_NOT_FOUND", `${file}: no such file.\n  Fix: pass the path of a pipeline.yaml, or run \`pipeline init\` to write one.`);

@@ -1,20 +1,7 @@
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { CliError } from "../errors.js";
-
-type Kind = "file" | "directory" | "other" | "missing" | "no-access";
-
-function kind(path: string): Kind {
-  try {
-    const stats = statSync(path);
-    return stats.isFile() ? "file" : stats.isDirectory() ? "directory" : "other";
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return "missing";
-    if (code === "EACCES" || code === "EPERM") return "no-access";
-    throw error;
-  }
-}
+import { pathKind as kind } from "../path-kind.js";
 
 function allowed(path: string, mode: number): boolean {
   try {

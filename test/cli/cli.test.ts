@@ -4,18 +4,10 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { configTemplate } from "../../cli/commands/init.js";
-import { main } from "../../cli/main.js";
 import { loadConfig } from "../../pipeline/src/config/load.js";
 import { LANGUAGES } from "../../pipeline/src/config/schema.js";
+import { cli, CLI_BIN } from "../helpers/cli.js";
 
-const bin = new URL("../../cli/bin.js", import.meta.url).pathname;
-
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
 
 function tempDir(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "pipeline-cli-"));
@@ -116,7 +108,7 @@ describe("usage", () => {
 
   it("runs as a real process from any directory, with the exit code and stderr of an invalid config", async () => {
     const dir = tempDir({ "pipeline.yaml": "language: [go]\n" });
-    const result = await execa("node", [bin, "validate"], { cwd: dir, reject: false });
+    const result = await execa("node", [CLI_BIN, "validate"], { cwd: dir, reject: false });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("pipeline.yaml:1:11 language:");
     expect(result.stderr).not.toContain("    at ");

@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { main } from "../../cli/main.js";
 import { REPO } from "../helpers/examples.js";
+import { cli } from "../helpers/cli.js";
 
 /**
  * `pipeline ci` and `pipeline release` are fronts for `dagger call`. No dagger
@@ -27,12 +27,6 @@ function fakeDagger(): { argvFile: string } {
   chmodSync(script, 0o755);
   process.env["PATH"] = `${dir}${delimiter}${savedPath}`;
   return { argvFile };
-}
-
-async function cli(...argv: string[]) {
-  let err = "";
-  const code = await main(argv, { out: () => undefined, err: (t) => void (err += t) });
-  return { code, err };
 }
 
 describe("pipeline ci / release", () => {

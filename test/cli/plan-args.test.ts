@@ -1,19 +1,11 @@
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { planFunction } from "../../cli/commands/plan.js";
-import { main } from "../../cli/main.js";
 import { callArguments } from "../../cli/plan/call-args.js";
 import type { ModuleFunction, ModuleParam } from "../../cli/plan/module-signature.js";
 import { copyExample } from "../helpers/examples.js";
+import { cli, CLI_BIN } from "../helpers/cli.js";
 
-const bin = new URL("../../cli/bin.js", import.meta.url).pathname;
-
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
 
 let root: string;
 beforeAll(() => {
@@ -26,7 +18,7 @@ describe("plan arguments", () => {
       code: "PLAN_SECRET_NOT_A_REFERENCE",
       exitCode: 2,
     });
-    const result = await execa("node", [bin, "plan", "release", "--source", root, "--arg", "tag=v1.2.0", "--arg", "registry-token=supersecret"], { reject: false });
+    const result = await execa("node", [CLI_BIN, "plan", "release", "--source", root, "--arg", "tag=v1.2.0", "--arg", "registry-token=supersecret"], { reject: false });
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("--arg registry-token takes a secret reference (env://NAME, file://path or cmd://command)");

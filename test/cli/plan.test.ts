@@ -2,16 +2,9 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planFunction } from "../../cli/commands/plan.js";
-import { main } from "../../cli/main.js";
 import { IMAGES } from "../../modules/pins.js";
 import { copyExample, examplePath, tempDir } from "../helpers/examples.js";
-
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
+import { cli } from "../helpers/cli.js";
 
 describe("pipeline plan", () => {
   it("prints the container graph of ci with the stages grouped as concurrent", async () => {

@@ -4,9 +4,8 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { PROVIDERS, writeWrappers, type Provider } from "../../cli/commands/wrappers.js";
-import { main } from "../../cli/main.js";
+import { cli, CLI_BIN } from "../helpers/cli.js";
 
-const bin = new URL("../../cli/bin.js", import.meta.url).pathname;
 const ownDaggerJson = new URL("../../dagger.json", import.meta.url).pathname;
 const MODULE = "github.com/acme/pipeline@v1.2.0";
 // Read dagger.json directly rather than through pinnedDaggerVersion(), which the generator itself uses.
@@ -18,13 +17,6 @@ const TARGETS: Record<Provider, string[]> = {
   github: [".github/workflows/ci.yml", ".github/workflows/release.yml"],
   gitlab: [".gitlab-ci.yml"],
 };
-
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "pipeline-wrappers-"));
 const snapshot = (files: string[]) => files.map((f) => ({ f, bytes: readFileSync(f), mtime: statSync(f).mtimeMs }));
@@ -281,7 +273,7 @@ describe("pipeline wrappers", () => {
 
   it("runs as a real process: exit 0, nothing on stderr", async () => {
     const dir = tempDir();
-    const result = await execa("node", [bin, "wrappers", "--provider", "gitlab", "--module", MODULE, "--out", dir], { reject: false });
+    const result = await execa("node", [CLI_BIN, "wrappers", "--provider", "gitlab", "--module", MODULE, "--out", dir], { reject: false });
     expect(result).toMatchObject({ exitCode: 0, stderr: "", stdout: `wrote ${join(dir, ".gitlab-ci.yml")}` });
   });
 });
