@@ -45,7 +45,7 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
   const { Pipeline } = await import("../../pipeline/src/index.js");
   const { engine, result, error } = await recordRun(
     async () => {
-      // The source as `dagger call` uploads it: without the constructor's ignore list.
+      // The source as `dagger call` uploads it: what the constructor's ignore list names is left out.
       const source = dag.host().directory(root, { exclude: signature.sourceIgnore });
       const pipeline = new Pipeline(source) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
       return describeReturn(await pipeline[fn.name]!(...args.map(toSdkValue)));
