@@ -26,3 +26,16 @@ function readIfPresent(path: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Whether this process can run a command as another user the way the Go and
+ * Python containers do (root here, and util-linux's setpriv on PATH).
+ */
+export const canRunAsOtherUser =
+  process.getuid?.() === 0 && (await execa("setpriv", ["--version"], { reject: false }).catch(() => undefined))?.exitCode === 0;
+
+/** The argv, run as `user` ("uid:gid") with no supplementary groups: what `withUser` does to an exec. */
+export function asUser(user: string, argv: string[]): string[] {
+  const [uid, gid = uid] = user.split(":");
+  return ["setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--", ...argv];
+}

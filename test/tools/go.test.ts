@@ -8,7 +8,9 @@ import type { BenchmarkSamples } from "../../modules/report/model.js";
 import { coverageGate, parseGoCoverprofile } from "../../modules/report/coverage.js";
 import { parseGoTestJson } from "../../modules/report/go-test-json.js";
 import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
-import { copyExample } from "../helpers/examples.js";
+import { NON_ROOT_HOME, NON_ROOT_USER } from "../../modules/non-root.js";
+import { copyExample, tempDir } from "../helpers/examples.js";
+import { asUser, canRunAsOtherUser } from "../helpers/run-locally.js";
 
 /**
  * The Go toolchain's exact commands (modules/go/args.ts), run with the Go
@@ -68,6 +70,17 @@ describe.skipIf(!haveGo)("go toolchain with the real go", () => {
     const failing = testVerdict({ stage: "test", run: testRun, suites, coverage, coverageThreshold: above });
     expect(failing.status).toBe("failed");
     expect(failing.errorLines.join("\n")).toContain(`below the ${above}% threshold`);
+  });
+
+  it.skipIf(!canRunAsOtherUser)(`runs the race-detector tests as the container's non-root user, with caches it owns${canRunAsOtherUser ? "" : " (skipped: needs root and setpriv to switch users)"}`, async () => {
+    const root = copyExample("go-service");
+    const cache = tempDir("go-build-cache-");
+    await execa("chown", ["-R", NON_ROOT_USER, root, cache]);
+    const coverprofile = join(root, "coverage.out");
+    const testRun = await run(root, asUser(NON_ROOT_USER, args.unitTestArgs({ race: true, coverprofile })), { HOME: NON_ROOT_HOME, GOCACHE: cache, GOPATH: join(cache, "gopath") });
+    expect(testRun.exitCode, testRun.stderr).toBe(0);
+    expect(parseGoTestJson(testRun.stdout).flatMap((s) => s.tests).length).toBeGreaterThan(5);
+    expect(readFileSync(coverprofile, "utf8")).toMatch(/^mode: atomic\n/);
   });
 
   it("reports a failing test with its own message and a failed verdict", async () => {

@@ -7,7 +7,8 @@ import type { BenchmarkSamples } from "../../modules/report/model.js";
 import { parseCobertura } from "../../modules/report/coverage.js";
 import { parseJUnit } from "../../modules/report/junit.js";
 import * as args from "../../modules/python/args.js";
-import { runLocally } from "../helpers/run-locally.js";
+import { NON_ROOT_HOME, NON_ROOT_USER } from "../../modules/non-root.js";
+import { asUser, canRunAsOtherUser, runLocally } from "../helpers/run-locally.js";
 import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
 import { copyExample } from "../helpers/examples.js";
 
@@ -87,6 +88,19 @@ describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pyt
     const gated = testVerdict({ stage: "test", run: result, suites, coverage, coverageThreshold: 100 });
     expect(gated.status).toBe("failed");
     expect(gated.errorLines.join("\n")).toMatch(/100/);
+  });
+
+  it.skipIf(!canRunAsOtherUser)(`runs the tests as the container's non-root user, in a source tree it owns${canRunAsOtherUser ? "" : " (skipped: needs root and setpriv to switch users)"}`, async () => {
+    const root = copyExample("python-service");
+    execaSync("chown", ["-R", NON_ROOT_USER, root]);
+    const paths = args.reportPaths(root);
+    const env = { HOME: NON_ROOT_HOME, PYTHONDONTWRITEBYTECODE: "1", [args.PROPERTY_ITERATIONS_ENV]: "20" };
+    const unit = await runLocally(asUser(NON_ROOT_USER, args.unitTestArgs(root, PYTHON)), root, env, [paths.testJunit, paths.coverageXml]);
+    expect(unit.exitCode, unit.stdout + unit.stderr).toBe(0);
+    expect(parseCobertura(unit.files[paths.coverageXml]!).percent).toBeGreaterThan(50);
+    const property = await runLocally(asUser(NON_ROOT_USER, args.propertyTestArgs(root, PYTHON)), root, env, [paths.propertyJunit]);
+    expect(property.exitCode, property.stdout + property.stderr).toBe(0);
+    expect(parseJUnit(property.files[paths.propertyJunit]!).flatMap((s) => s.tests).length).toBeGreaterThan(0);
   });
 
   it("reports a failing test with pytest's own failure text", async () => {
