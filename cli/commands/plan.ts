@@ -52,7 +52,10 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
     },
     { execLatencyMs: options.execLatencyMs ?? 100, hostRoot: root },
   );
-  if (error instanceof PipelineUserError) throw new CliError("PLAN_INVALID_PROJECT", error.message);
+  if (error instanceof PipelineUserError) {
+    // The module names files relative to the source it was given; say which source that was.
+    throw new CliError("PLAN_INVALID_PROJECT", options.source === "." ? error.message : `${options.source}: ${error.message}`);
+  }
   const plan = buildPlan(engine.records, root);
   const outcome: PlanResult["outcome"] = error
     ? { ok: false, error: String((error as Error).message ?? error) }

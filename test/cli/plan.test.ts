@@ -62,6 +62,8 @@ describe("pipeline plan", () => {
     const invalid = await cli("plan", "ci", "--source", root);
     expect(invalid.code).toBe(1);
     expect(invalid.err).toContain("pipeline.yaml:3:12 stages.bench.count: expected number, got string \"many\"");
+    // The module names the file within the source; the CLI says which source.
+    expect(invalid.err).toMatch(new RegExp(`^error: ${root}: pipeline\\.yaml is invalid:\n`));
     const unknown = await cli("plan", "deploy-everything", "--source", root);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('unknown function "deploy-everything"');
