@@ -1,5 +1,8 @@
 import type { Directory } from "@dagger.io/dagger";
 
+/** Where every toolchain puts the project in its container, and runs its tools. */
+export const WORKDIR = "/src";
+
 /** The project a toolchain works on. */
 export interface Project {
   /** The project's folder (pipeline.yaml's `workdir` applied). */

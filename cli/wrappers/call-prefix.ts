@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { OWN_DAGGER_JSON, readDaggerJson } from "../dagger-version.js";
 import { CliError, EXIT } from "../errors.js";
 
 /**
@@ -12,9 +12,6 @@ export const MODULE_REF =
   /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?:\/(?!\.{1,2}(?:\/|@))[A-Za-z0-9_.-]+){2,}@(?:v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?|[0-9a-f]{40})$/;
 
 const EXAMPLE = "--module github.com/acme/pipeline@v1.2.0";
-
-/** This module's own dagger.json, beside cli/. */
-const OWN_DAGGER_JSON = new URL("../../dagger.json", import.meta.url);
 
 /**
  * The command line every wrapper step starts with, filled into `{{DAGGER_CALL}}`:
@@ -48,10 +45,6 @@ export function daggerCallPrefix(outDir: string, module: string | undefined): st
 
 /** The `name` in a dagger.json, or undefined when it is absent or unreadable. */
 function moduleName(daggerJson: string | URL): string | undefined {
-  try {
-    const { name } = JSON.parse(readFileSync(daggerJson, "utf8")) as { name?: unknown };
-    return typeof name === "string" ? name : undefined;
-  } catch {
-    return undefined;
-  }
+  const name = readDaggerJson(daggerJson)?.name;
+  return typeof name === "string" ? name : undefined;
 }

@@ -3,13 +3,11 @@ import { parseGoBench } from "../report/bench.js";
 import { parseGoCoverprofile } from "../report/coverage.js";
 import { parseGoTestJson } from "../report/go-test-json.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../non-root.js";
-import { hasFile, readProjectFile, type Project } from "../project.js";
+import { hasFile, readProjectFile, WORKDIR, type Project } from "../project.js";
 import { runTool, timed, type StageResult } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
-
-const WORKDIR = "/src";
 
 /**
  * Go toolchain: as a non-root user, with module and build caches,

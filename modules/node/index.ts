@@ -3,7 +3,7 @@ import { mergeBenchmarkRuns, parseTinybench, parseVitestBench, type BenchmarkSam
 import { parseCobertura, parseLcov } from "../report/coverage.js";
 import { parseJestJson } from "../report/jest-json.js";
 import { parseJUnit, type TestSuiteResult } from "../report/junit.js";
-import { readProjectFile, type Project } from "../project.js";
+import { readProjectFile, WORKDIR, type Project } from "../project.js";
 import { runTool, runToolThen, skippedVerdict, timed, type StageResult, type ToolRun } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
@@ -12,8 +12,6 @@ import * as args from "./args.js";
 /** The official images' non-root user; its home holds every cache. */
 const USER = "node";
 const HOME = "/home/node";
-const WORKDIR = "/src";
-
 /**
  * Node toolchain: as the image's non-root `node` user, with the package
  * managers' caches as volumes, dependencies installed from the manifests and

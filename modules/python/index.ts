@@ -4,13 +4,11 @@ import { parseCobertura } from "../report/coverage.js";
 import { parseJUnit } from "../report/junit.js";
 import { PYTHON_TOOLS } from "../pins.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../non-root.js";
-import { hasFile, type Project } from "../project.js";
+import { hasFile, WORKDIR, type Project } from "../project.js";
 import { runTool, skippedVerdict, timed, type StageResult } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
-
-const WORKDIR = "/src";
 
 /**
  * Python toolchain: the pipeline's pinned tools, then the project's

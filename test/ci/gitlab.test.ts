@@ -1,25 +1,18 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { pinnedDaggerVersion } from "../../cli/dagger-version.js";
-import { REPO, tempDir } from "../helpers/examples.js";
+import { tempDir } from "../helpers/examples.js";
+import { generatedRepos, MODULE } from "../helpers/wrappers.js";
 
 // GitLab's own schema for .gitlab-ci.yml, copied verbatim (see its SOURCES.md); it lives beside the repository.
 const schemaFile = new URL("../../../shared/schemas/gitlab-ci.json", import.meta.url).pathname;
 const yamllintConfig = new URL("../../ci/.yamllint.yml", import.meta.url).pathname;
-const MODULE = "github.com/acme/pipeline@v1.2.0";
-
-/** A user's repository (calls the published module) and this one (a dagger.json named like ours: plain `dagger call`). */
-const userRepo = tempDir("wrappers-gitlab-user-");
-writeWrappers({ provider: "gitlab", outDir: userRepo, module: MODULE });
-const ownRepo = tempDir("wrappers-gitlab-own-");
-copyFileSync(join(REPO, "dagger.json"), join(ownRepo, "dagger.json"));
-writeWrappers({ provider: "gitlab", outDir: ownRepo });
+const { userRepo, ownRepo } = generatedRepos("gitlab");
 const file = join(userRepo, ".gitlab-ci.yml");
 const ownFile = join(ownRepo, ".gitlab-ci.yml");
 const text = readFileSync(file, "utf8");

@@ -5,9 +5,9 @@ import { execa } from "execa";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { PROVIDERS, writeWrappers, type Provider } from "../../cli/commands/wrappers.js";
 import { cli, CLI_BIN } from "../helpers/cli.js";
+import { MODULE } from "../helpers/wrappers.js";
 
 const ownDaggerJson = new URL("../../dagger.json", import.meta.url).pathname;
-const MODULE = "github.com/acme/pipeline@v1.2.0";
 // Read dagger.json directly rather than through pinnedDaggerVersion(), which the generator itself uses.
 const engineVersion = (
   JSON.parse(readFileSync(new URL("../../dagger.json", import.meta.url), "utf8")) as { engineVersion: string }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatProblem, loadConfig } from "../../pipeline/src/config/load.js";
-import { MIN_BENCH_SAMPLES } from "../../pipeline/src/config/schema.js";
-import { compareBenchmarks } from "../../modules/report/bench.js";
+import { compareBenchmarks, MIN_SAMPLES } from "../../modules/report/bench.js";
 import { mannWhitneyU } from "../../modules/report/stats.js";
 
 /** The YAML for one key path set to a value, e.g. `stages.bench.baseline`. */
@@ -86,7 +85,7 @@ describe("tool images are pinned", () => {
 });
 
 describe("stages.bench.count", () => {
-  it(`needs at least ${MIN_BENCH_SAMPLES} samples, and says why`, () => {
+  it(`needs at least ${MIN_SAMPLES} samples, and says why`, () => {
     const result = loadConfig("stages:\n  bench:\n    count: 3\n");
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -96,15 +95,15 @@ describe("stages.bench.count", () => {
         Fix: use a value of at least 4",
       ]
     `);
-    expect(loadConfig(`stages:\n  bench:\n    count: ${MIN_BENCH_SAMPLES}\n`).ok).toBe(true);
+    expect(loadConfig(`stages:\n  bench:\n    count: ${MIN_SAMPLES}\n`).ok).toBe(true);
   });
 
   it("agrees with the comparison's own minimum (modules/report/bench.ts)", () => {
     const samples = (n: number, from: number) => ({ name: "BenchmarkX", unit: "ns/op", samples: Array.from({ length: n }, (_, i) => from + i) });
     const verdict = (n: number) => compareBenchmarks([samples(n, 100)], [samples(n, 1000)], { thresholdPercent: 10 })[0]?.verdict;
     // The clearest possible slowdown: every new sample slower than every old one.
-    expect(verdict(MIN_BENCH_SAMPLES - 1)).toBe("insignificant");
-    expect(verdict(MIN_BENCH_SAMPLES)).toBe("regression");
-    expect(mannWhitneyU(samples(MIN_BENCH_SAMPLES - 1, 100).samples, samples(MIN_BENCH_SAMPLES - 1, 1000).samples).p).toBeGreaterThanOrEqual(0.05);
+    expect(verdict(MIN_SAMPLES - 1)).toBe("insignificant");
+    expect(verdict(MIN_SAMPLES)).toBe("regression");
+    expect(mannWhitneyU(samples(MIN_SAMPLES - 1, 100).samples, samples(MIN_SAMPLES - 1, 1000).samples).p).toBeGreaterThanOrEqual(0.05);
   });
 });

@@ -12,13 +12,6 @@ import { allowNullWhereAbsent, emptyIsAbsent, insidePath, matching, pinnedImage,
 export const LANGUAGES = ["go", "node", "python"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-/**
- * Fewer samples than this on either side, and the benchmark comparison calls
- * every change insignificant: the two-sided Mann-Whitney U test cannot reach
- * p < 0.05 with 3 + 3 samples (its smallest p is then 0.1).
- */
-export const MIN_BENCH_SAMPLES = MIN_SAMPLES;
-
 const argv = z
   .array(z.string().min(1))
   .min(1)
@@ -33,7 +26,7 @@ const lint = section(
     enabled: z.boolean().default(true).describe("Run the lint stage."),
     commands,
   }),
-).describe("Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff or flake8.");
+).describe("Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff.");
 
 const test = section(
   z.strictObject({
@@ -65,14 +58,14 @@ const bench = section(
     count: z
       .number()
       .int()
-      .min(MIN_BENCH_SAMPLES, {
+      .min(MIN_SAMPLES, {
         error: (issue) =>
-          `expected at least ${MIN_BENCH_SAMPLES} samples per benchmark, got ${String(issue.input)}: with fewer on either side ` +
+          `expected at least ${MIN_SAMPLES} samples per benchmark, got ${String(issue.input)}: with fewer on either side ` +
           `the comparison counts every change as insignificant (a Mann-Whitney U test cannot reach p < 0.05), so the regression gate could never fail`,
       })
       .max(100)
       .default(6)
-      .describe(`Samples per benchmark (go test -count); at least ${MIN_BENCH_SAMPLES}, so a regression can be significant.`),
+      .describe(`Samples per benchmark (go test -count); at least ${MIN_SAMPLES}, so a regression can be significant.`),
     regressionThreshold: percent
       .default(10)
       .describe("Fail on a statistically significant slowdown larger than this percentage."),

@@ -25,8 +25,8 @@ describeFixtures("parseJestJson (node/jest-results.json)", () => {
 
 it("turns a test file that failed before any test ran into a suite that did not build", () => {
   const report = { testResults: [{ name: "/src/test/a.test.js", status: "failed", message: "  ● Test suite failed to run\n\n    SyntaxError: Unexpected token (3:4)\n", assertionResults: [] }] };
-  const [suite] = parseJestJson(JSON.stringify(report));
+  const [suite] = parseJestJson(JSON.stringify(report), "/src");
   expect(suite).toMatchObject({ name: "test/a.test.js", tests: [], failedBuild: "● Test suite failed to run" });
   expect(toJUnitXml([suite!])).toContain("SyntaxError: Unexpected token (3:4)");
-  expect(() => parseJestJson("{}")).toThrow("not a Jest JSON report: no `testResults` array");
+  expect(() => parseJestJson("{}", "/src")).toThrow("not a Jest JSON report: no `testResults` array");
 });
