@@ -18,8 +18,6 @@ export interface PlanOptions {
   json?: boolean;
   /** Function arguments by `dagger call` flag name (`tag`, `registry-token`); a Secret parameter takes only an env://, file:// or cmd:// reference. */
   args?: Record<string, string>;
-  /** Simulated time per exec; it only has to dominate scheduling noise for stable grouping. */
-  execLatencyMs?: number;
 }
 
 export interface PlanResult {
@@ -50,7 +48,7 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
       const pipeline = new Pipeline(source) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
       return describeReturn(await pipeline[fn.name]!(...args.map(toSdkValue)));
     },
-    { execLatencyMs: options.execLatencyMs ?? 100, hostRoot: root },
+    { hostRoot: root },
   );
   if (error instanceof PipelineUserError) {
     // The module names files relative to the source it was given; say which source that was.

@@ -17,7 +17,7 @@ export interface PlanRun {
 }
 
 export interface PlanGroup {
-  /** Runs in flight at the same time (connected by overlapping evaluation). */
+  /** Runs the function asked for together: none waited for another's answer. */
   runs: PlanRun[];
 }
 
@@ -36,7 +36,7 @@ export function buildPlan(records: readonly CallRecord[], sourceRoot: string): P
   const sourceReads: string[] = [];
   const exports: string[] = [];
   const publishes: string[] = [];
-  const runs = new Map<string, { run: PlanRun; start: number; end: number }>();
+  const runs = new Map<string, { run: PlanRun; epoch: number }>();
 
   for (const record of records) {
     if (record.leaf === "id" || record.leaf === "version") continue;
@@ -52,11 +52,9 @@ export function buildPlan(records: readonly CallRecord[], sourceRoot: string): P
     const key = JSON.stringify(container);
     let entry = runs.get(key);
     if (!entry) {
-      entry = { run: describeContainer(container, sourceRoot), start: record.startedAt, end: record.endedAt };
+      entry = { run: describeContainer(container, sourceRoot), epoch: record.epoch };
       runs.set(key, entry);
     }
-    entry.start = Math.min(entry.start, record.startedAt);
-    entry.end = Math.max(entry.end, record.endedAt);
     const read = describeRead(object.slice(containerEnd + 1), leaf);
     if (!entry.run.reads.includes(read)) entry.run.reads.push(read);
     if (leaf.field === "export") exports.push(argText(leaf.args["path"]));
@@ -66,21 +64,17 @@ export function buildPlan(records: readonly CallRecord[], sourceRoot: string): P
   return { sourceReads: unique(sourceReads), groups: groupConcurrent([...runs.values()]), exports, publishes };
 }
 
-/** Connected components of overlapping evaluation intervals, each sorted for a stable output. */
-function groupConcurrent(entries: { run: PlanRun; start: number; end: number }[]): PlanGroup[] {
-  const sorted = [...entries].sort((a, b) => a.start - b.start);
-  const groups: { end: number; runs: PlanRun[] }[] = [];
-  for (const entry of sorted) {
-    const current = groups[groups.length - 1];
-    if (current && entry.start < current.end) {
-      current.runs.push(entry.run);
-      current.end = Math.max(current.end, entry.end);
-    } else {
-      groups.push({ end: entry.end, runs: [entry.run] });
-    }
-  }
+/**
+ * Containers grouped by the epoch of their first call (see the engine's
+ * waves): those asked for in one epoch run concurrently. Sorted for a stable output.
+ */
+function groupConcurrent(entries: { run: PlanRun; epoch: number }[]): PlanGroup[] {
+  const byEpoch = new Map<number, PlanRun[]>();
+  for (const { run, epoch } of entries) byEpoch.set(epoch, [...(byEpoch.get(epoch) ?? []), run]);
   const stableKey = (run: PlanRun) => JSON.stringify(run.ops);
-  return groups.map((g) => ({ runs: g.runs.sort((a, b) => stableKey(a).localeCompare(stableKey(b))) }));
+  return [...byEpoch.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, runs]) => ({ runs: runs.sort((a, b) => stableKey(a).localeCompare(stableKey(b))) }));
 }
 
 /** A container chain ends where a step stops returning a Container (file, directory, stdout...). */

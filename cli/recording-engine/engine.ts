@@ -5,6 +5,7 @@ import { posix } from "node:path";
 import { pinnedDaggerVersion } from "../dagger-version.js";
 import { hostTarget, isInside, readHost } from "./host-fs.js";
 import { argText, isChainRef, parseChainQuery, type ArgValue, type Step } from "./query.js";
+import { WaveScheduler } from "./waves.js";
 
 /** What a simulated exec does. Exit code 0 with empty output when not said otherwise. */
 export interface ExecOutcome {
@@ -14,7 +15,11 @@ export interface ExecOutcome {
 }
 
 export interface RecordingEngineOptions {
-  /** Simulated run time of each exec, so concurrency and caching show in wall time. */
+  /**
+   * Simulated run time of each exec, so concurrency and caching show in wall
+   * time (the benchmark's mode). Without it, execs are answered in waves
+   * (see waves.ts), which show concurrency whatever the machine's load.
+   */
   execLatencyMs?: number | ((args: readonly string[]) => number);
   /** Decides an exec's exit code and output (inject failures here). */
   execOutcome?: (args: readonly string[]) => ExecOutcome | undefined;
@@ -30,13 +35,20 @@ export interface CallRecord {
   /** The chain up to and including the leaf. */
   steps: Step[];
   leaf: string;
+  /** Waves of execs answered before this call arrived: calls of one epoch were sent concurrently. */
+  epoch: number;
   startedAt: number;
   endedAt: number;
   error?: string;
 }
 
-interface ExecResult {
+/** One exec the engine ran, and the wave that answered it (0 in latency mode). */
+export interface Execution {
   args: string[];
+  wave: number;
+}
+
+interface ExecResult extends Execution {
   outcome: ExecOutcome;
   /** True when the exec's outcome was an error the SDK must raise. */
   failed: boolean;
@@ -56,6 +68,7 @@ export class RecordingEngine {
   private readonly ids = new Map<string, Step[]>();
   private readonly execs = new Map<string, Promise<ExecResult>>();
   private readonly origin = performance.now();
+  private readonly waves = new WaveScheduler();
   private server: Server | undefined;
   private seq = 0;
 
@@ -89,6 +102,11 @@ export class RecordingEngine {
     return [...this.execs.keys()].map((key) => execArgsOf(JSON.parse(key) as Step[]));
   }
 
+  /** Every exec answered so far, with its wave: execs of one wave ran concurrently. */
+  async executions(): Promise<Execution[]> {
+    return (await Promise.all(this.execs.values())).map(({ args, wave }) => ({ args, wave }));
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const expected = "Basic " + Buffer.from(`${this.token}:`).toString("base64");
     if (req.headers.authorization !== expected) {
@@ -96,9 +114,15 @@ export class RecordingEngine {
       return;
     }
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    this.waves.begin();
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } finally {
+      this.waves.end();
+    }
     const reply = (body: unknown) => {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+      this.waves.activity();
     };
     try {
       const { query } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { query: string };
@@ -116,6 +140,7 @@ export class RecordingEngine {
       seq: this.seq++,
       steps,
       leaf: leaf.field,
+      epoch: this.waves.epoch,
       startedAt: performance.now() - this.origin,
       endedAt: 0,
     };
@@ -226,13 +251,17 @@ export class RecordingEngine {
   private async runExec(step: Step): Promise<ExecResult> {
     const args = (step.args["args"] as string[]).map(String);
     const latency = this.options.execLatencyMs;
-    const ms = typeof latency === "function" ? latency(args) : (latency ?? 0);
-    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    let wave = 0;
+    if (latency === undefined) wave = await this.waves.next();
+    else {
+      const ms = typeof latency === "function" ? latency(args) : latency;
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    }
     const outcome = this.options.execOutcome?.(args) ?? { exitCode: 0 };
     const expect = step.args["expect"] ?? "SUCCESS";
     const failed =
       (expect === "SUCCESS" && outcome.exitCode !== 0) || (expect === "FAILURE" && outcome.exitCode === 0);
-    return { args, outcome, failed };
+    return { args, wave, outcome, failed };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CallRecord } from "../../cli/recording-engine/engine.js";
+import type { CallRecord, Execution } from "../../cli/recording-engine/engine.js";
 import { argText, type Step } from "../../cli/recording-engine/query.js";
 
 /** Helpers to read recorded container graphs (see cli/recording-engine). */
@@ -16,20 +16,13 @@ export function chainOf(records: readonly CallRecord[], argv: readonly string[])
   throw new Error(`no recorded exec of ${JSON.stringify(argv)}`);
 }
 
-/** The records that evaluated an exec of `argv` (its exitCode/stdout/stderr/file reads). */
-export function recordsOfExec(records: readonly CallRecord[], argv: readonly string[]): CallRecord[] {
-  return records.filter((r) => {
-    const execs = r.steps.filter((s) => s.field === "withExec");
-    const last = execs[execs.length - 1];
-    return last !== undefined && sameArgs(argsOf(last), argv) && r.leaf !== "id";
+/** The waves (see the engine's waves.ts) that answered each exec of `argv`: one wave ran concurrently. */
+export function wavesOf(executions: readonly Execution[], ...argvs: (readonly string[])[]): number[] {
+  return argvs.map((argv) => {
+    const found = executions.filter((e) => sameArgs(e.args, argv));
+    if (found.length !== 1) throw new Error(`${found.length} executions of ${JSON.stringify(argv)}, expected 1`);
+    return found[0]!.wave;
   });
-}
-
-/** [start, end] of the evaluation of an exec, over every record that waited on it. */
-export function execWindow(records: readonly CallRecord[], argv: readonly string[]): { start: number; end: number } {
-  const found = recordsOfExec(records, argv);
-  if (found.length === 0) throw new Error(`no record evaluated ${JSON.stringify(argv)}`);
-  return { start: Math.min(...found.map((r) => r.startedAt)), end: Math.max(...found.map((r) => r.endedAt)) };
 }
 
 /** The env a chain sets, in order (later values win). */

@@ -3,6 +3,12 @@ import { execa } from "execa";
 import type { ToolRun } from "../../modules/stage.js";
 
 /**
+ * Real-tool tests build with cold caches (Go's race runtime, npm installs) on
+ * a two-core CI machine shared with the other test files: give them room.
+ */
+export const REAL_TOOL_TIMEOUT = { timeout: 300_000 };
+
+/**
  * Runs an argv on this machine the way `runTool` reports it in a container:
  * the exit code is data, and the listed files are read back (`undefined`
  * when the tool did not write them).

@@ -141,6 +141,29 @@ describe("recording engine", () => {
     expect(engine.executedCommands()).toEqual([["apk", "add", "git"], ["a"], ["b"], ["c"]]);
   });
 
+  it("answers execs in waves: what was asked for together shares a wave, what needed an answer comes later", async () => {
+    const { engine } = await must(
+      recordRun(async () => {
+        const base = dag.container().from("alpine:3.20").withExec(["apk", "add", "git"]);
+        const dependent = async () => {
+          const version = await base.withExec(["git", "--version"]).stdout();
+          await base.withExec(["echo", version]).sync();
+        };
+        await Promise.all([base.withExec(["a"]).sync(), base.withExec(["b"]).sync(), dependent()]);
+      }),
+    );
+    expect(await engine.executions()).toEqual([
+      { args: ["apk", "add", "git"], wave: 1 },
+      { args: ["a"], wave: 2 },
+      { args: ["b"], wave: 2 },
+      { args: ["git", "--version"], wave: 2 },
+      { args: ["echo", ""], wave: 3 },
+    ]);
+    // Each call's epoch: the waves answered before it arrived.
+    const epochs = engine.records.filter((r) => r.leaf === "sync" || r.leaf === "stdout").map((r) => r.epoch);
+    expect(epochs).toEqual([0, 0, 0, 2]);
+  });
+
   it("never records or reveals a secret's value", async () => {
     const outcome = await recordRun(async () => {
       const secret = dag.setSecret("registry-token", "hunter2-value");

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { REAL_TOOL_TIMEOUT } from "../helpers/run-locally.js";
 import * as args from "../../modules/go/args.js";
 import { benchGate, compareBenchmarks, parseGoBench, serializeBaseline } from "../../modules/report/bench.js";
 import type { BenchmarkSamples } from "../../modules/report/model.js";
@@ -35,7 +36,7 @@ function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSampl
   return benchVerdict({ run: { argv: ["bench"], exitCode: 0, stdout: "", stderr: "", files: {} }, current, gate });
 }
 
-describe.skipIf(!haveGo)("go toolchain with the real go", () => {
+describe.skipIf(!haveGo)("go toolchain with the real go", REAL_TOOL_TIMEOUT, () => {
   it("runs the unit tests with the race detector and atomic coverage, into JUnit and a passing gate", async () => {
     const root = copyExample("go-service");
     const coverprofile = join(root, "coverage.out");

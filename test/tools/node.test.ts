@@ -2,6 +2,7 @@ import { cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "n
 import { join, relative, sep } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
+import { REAL_TOOL_TIMEOUT } from "../helpers/run-locally.js";
 import * as args from "../../modules/node/args.js";
 import { benchGate, compareBenchmarks, parseTinybench, serializeBaseline } from "../../modules/report/bench.js";
 import type { BenchmarkSamples } from "../../modules/report/model.js";
@@ -86,7 +87,7 @@ function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSampl
   return benchVerdict({ run: { argv: ["bench"], exitCode: 0, stdout: "", stderr: "", files: {} }, current, gate });
 }
 
-describe("node toolchain commands on the real tools", () => {
+describe("node toolchain commands on the real tools", REAL_TOOL_TIMEOUT, () => {
   it("runs the unit tests with coverage: JUnit counts, lcov without the test files, and a failing gate above it", async (ctx) => {
     if (!installed) return ctx.skip(skipReason);
     const root = project(PARTLY_COVERED);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
+import { REAL_TOOL_TIMEOUT } from "../helpers/run-locally.js";
 import { benchGate, compareBenchmarks, parsePytestBenchmark, serializeBaseline } from "../../modules/report/bench.js";
 import type { BenchmarkSamples } from "../../modules/report/model.js";
 import { parseCobertura } from "../../modules/report/coverage.js";
@@ -58,7 +59,7 @@ function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSampl
   return benchVerdict({ run: { argv: ["bench"], exitCode: 0, stdout: "", stderr: "", files: {} }, current, gate });
 }
 
-describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pytestReady ? "" : MISSING}`, () => {
+describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pytestReady ? "" : MISSING}`, REAL_TOOL_TIMEOUT, () => {
   it("runs the unit tests with coverage: JUnit counts, Cobertura percent, and a failing gate above it", async () => {
     const root = copyExample("python-service");
     // An untested function, so coverage is below 100% and a gate can sit above it.
