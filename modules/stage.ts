@@ -1,4 +1,5 @@
 import { ReturnType, type Container } from "@dagger.io/dagger";
+import { pickErrorLines } from "./report/summary.js";
 
 export type StageStatus = "passed" | "failed" | "skipped";
 
@@ -76,10 +77,23 @@ export async function timed(name: string, body: () => Promise<StageVerdict>): Pr
       status: "failed",
       durationSeconds: (Date.now() - started) / 1000,
       details: [],
-      errorLines: String((error as Error).message ?? error).split("\n").slice(0, 20),
+      errorLines: failureLines(error),
       reports: {},
     };
   }
+}
+
+/**
+ * What to show of an unexpected failure. A step that must succeed (an install)
+ * throws the SDK's exec error, whose message only names the command: its own
+ * output is in `stderr`/`stdout`, read structurally since the module bundle
+ * has no error classes.
+ */
+function failureLines(error: unknown): string[] {
+  const message = String((error as Error | undefined)?.message ?? error);
+  const { stdout, stderr } = (error ?? {}) as { stdout?: unknown; stderr?: unknown };
+  if (typeof stdout !== "string" && typeof stderr !== "string") return message.split("\n").slice(0, 20);
+  return [message.split("\n")[0]!, ...pickErrorLines(`${typeof stderr === "string" ? stderr : ""}\n${typeof stdout === "string" ? stdout : ""}`)];
 }
 
 /** A stage that had nothing to do, and says why. */

@@ -1,7 +1,7 @@
 import { BaselineError, benchComparisonMarkdown, benchGate, compareBenchmarks, parseBaseline, serializeBaseline, thinSamples, type BenchmarkSamples } from "./report/bench.js";
 import { coverageGate, coverageMarkdown, toCobertura, underFolder, type CoverageSummary } from "./report/coverage.js";
 import { toJUnitXml, type TestSuiteResult } from "./report/junit.js";
-import { pickErrorLines } from "./report/summary.js";
+import { failureExcerpt, pickErrorLines } from "./report/summary.js";
 import type { StageVerdict, ToolRun } from "./stage.js";
 
 /**
@@ -31,7 +31,10 @@ export function testVerdict(evidence: TestEvidence): StageVerdict {
   const details = [`${count(cases.length, "test")}: ${passed} passed, ${failed.length} failed, ${skippedCount} skipped`];
   const errorLines = [
     ...brokenSuites.map((s) => `${s.name}: ${s.failedBuild}`),
-    ...failed.slice(0, 10).map((t) => `FAIL ${t.classname} ${t.name}${t.failureMessage ? `: ${firstLine(t.failureMessage)}` : ""}`),
+    ...failed.slice(0, 10).flatMap((t) => {
+      const [headline, ...more] = failureExcerpt(t.failureMessage ?? "");
+      return [`FAIL ${t.classname} ${t.name}${headline ? `: ${headline}` : ""}`, ...more.map((line) => `    ${line}`)];
+    }),
   ];
   const reports: Record<string, string> = { [`${stage}/junit.xml`]: toJUnitXml(suites) };
   let gateFailed = false;
@@ -149,10 +152,6 @@ export function benchVerdict(evidence: { run: ToolRun; current: BenchmarkSamples
     errorLines: verdict.passed ? [] : [verdict.message],
     reports,
   };
-}
-
-function firstLine(text: string): string {
-  return text.trim().split("\n")[0] ?? "";
 }
 
 function count(n: number, noun: string): string {

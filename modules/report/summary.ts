@@ -34,6 +34,20 @@ export function pickErrorLines(text: string, max = MAX_ERROR_LINES): string[] {
   return errors.length > max ? [...errors.slice(0, max), "..."] : errors;
 }
 
+/**
+ * The lines of one test's failure worth a summary: those that look like
+ * errors (`AssertionError: ...`), else the last line, where Go's t.Fatal and
+ * t.Error land after the t.Log and print lines that came before them.
+ */
+export function failureExcerpt(message: string, max = 3): string[] {
+  const lines = stripAnsi(message)
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
+  const errors = lines.filter((l) => ERROR_LINE.test(l));
+  return errors.length > 0 ? errors.slice(0, max) : lines.slice(-1);
+}
+
 /** Renders the whole summary; `title` defaults to "Pipeline summary". */
 export function renderSummaryMarkdown(stages: readonly SummaryStage[], options: { title?: string } = {}): string {
   const failed = stages.filter((s) => s.status === "failed");

@@ -123,6 +123,18 @@ describe("go toolchain graph", () => {
     expect(files["test/coverage.md"]).toContain("| `example.com/gosample/calc.go` |");
   });
 
+  it("fails every stage with the install's own error lines when the dependency download fails", async () => {
+    const notFound = "go: example.com/missing@v1.0.0: reading https://proxy.golang.org/example.com/missing/@v/v1.0.0.mod: 404 Not Found";
+    const { error } = await recordRun(async () => (await pipelineOn(examplePath("go-service"))).ci(), {
+      execOutcome: (argv) => (argv.join(" ") === "go mod download" ? { exitCode: 1, stderr: `${notFound}\n` } : undefined),
+    });
+    const message = String((error as Error).message);
+    expect(message).toContain("❌ Failed**: lint, test, propertyTest, bench (4 of 4 stages)");
+    // The command and its own output, once per stage, not only "did not complete successfully".
+    expect(message.split(notFound)).toHaveLength(5);
+    expect(message).toContain('process "go mod download" did not complete successfully: exit code: 1');
+  });
+
   it.skipIf(!haveFixtures)("applies the coverage gate to the real coverprofile", async () => {
     const root = copyExample("go-service", { "pipeline.yaml": "stages:\n  test: { coverageThreshold: 95 }\n" });
     const options = {

@@ -6,7 +6,7 @@ import { REAL_TOOL_TIMEOUT } from "../helpers/run-locally.js";
 import * as args from "../../modules/go/args.js";
 import { benchGate, compareBenchmarks, parseGoBench, serializeBaseline } from "../../modules/report/bench.js";
 import type { BenchmarkSamples } from "../../modules/report/model.js";
-import { coverageGate, parseGoCoverprofile } from "../../modules/report/coverage.js";
+import { parseGoCoverprofile } from "../../modules/report/coverage.js";
 import { parseGoTestJson } from "../../modules/report/go-test-json.js";
 import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../../modules/non-root.js";
@@ -65,12 +65,30 @@ describe.skipIf(!haveGo)("go toolchain with the real go", REAL_TOOL_TIMEOUT, () 
     expect(verdict.reports["test/junit.xml"]).toContain(`tests="${cases.length}"`);
     expect(verdict.reports["test/coverage.cobertura.xml"]).toContain("<coverage");
 
-    // The gate fails just above the real figure, with a message naming both numbers.
-    const above = Math.min(100, Math.ceil(coverage.percent) + 1);
-    expect(coverageGate(coverage.percent, above)).toMatchObject({ passed: false });
-    const failing = testVerdict({ stage: "test", run: testRun, suites, coverage, coverageThreshold: above });
+  });
+
+  it("fails the coverage gate when untested code lowers the real figure below the threshold", async () => {
+    const root = copyExample("go-service");
+    const measure = async () => {
+      const coverprofile = join(root, "coverage.out");
+      const testRun = await run(root, args.unitTestArgs({ race: false, coverprofile }));
+      expect(testRun.exitCode, testRun.stderr).toBe(0);
+      return { testRun, coverage: parseGoCoverprofile(readFileSync(coverprofile, "utf8"), { modulePath: "example.com/go-service" }) };
+    };
+    const before = await measure();
+    const untested = Array.from({ length: 40 }, (_, i) => `func untested${i}(x int) int {\n\tif x > ${i} {\n\t\treturn x - ${i}\n\t}\n\treturn x + ${i}\n}\n`);
+    writeFileSync(join(root, "internal/semver/zz_untested.go"), `package semver\n\n${untested.join("\n")}`);
+    const after = await measure();
+    expect(after.coverage.percent).toBeLessThan(before.coverage.percent - 5);
+
+    // A threshold the original code met now fails, naming the real figure.
+    const threshold = Math.floor(before.coverage.percent) - 1;
+    const verdict = ({ testRun, coverage }: typeof before) =>
+      testVerdict({ stage: "test", run: testRun, suites: parseGoTestJson(testRun.stdout), coverage, coverageThreshold: threshold });
+    expect(verdict(before).status).toBe("passed");
+    const failing = verdict(after);
     expect(failing.status).toBe("failed");
-    expect(failing.errorLines.join("\n")).toContain(`below the ${above}% threshold`);
+    expect(failing.errorLines.join("\n")).toContain(`${after.coverage.percent.toFixed(1)}% is below the ${threshold}% threshold`);
   });
 
   it.skipIf(!canRunAsOtherUser)(`runs the race-detector tests as the container's non-root user, with caches it owns${canRunAsOtherUser ? "" : " (skipped: needs root and setpriv to switch users)"}`, async () => {
@@ -88,13 +106,14 @@ describe.skipIf(!haveGo)("go toolchain with the real go", REAL_TOOL_TIMEOUT, () 
     const root = copyExample("go-service");
     writeFileSync(
       join(root, "internal/semver/zz_broken_test.go"),
-      'package semver\n\nimport "testing"\n\nfunc TestDeliberatelyBroken(t *testing.T) { t.Fatal("want 2, got 3") }\n',
+      'package semver\n\nimport "testing"\n\nfunc TestDeliberatelyBroken(t *testing.T) {\n\tt.Log("checking the sum")\n\tt.Fatal("want 2, got 3")\n}\n',
     );
     const testRun = await run(root, args.unitTestArgs({ race: false, coverprofile: join(root, "c.out") }));
     expect(testRun.exitCode).toBe(1);
     const verdict = testVerdict({ stage: "test", run: testRun, suites: parseGoTestJson(testRun.stdout) });
     expect(verdict.status).toBe("failed");
-    expect(verdict.errorLines.join("\n")).toMatch(/FAIL .*TestDeliberatelyBroken: .*want 2, got 3/);
+    // The failure and where it happened, not the t.Log line printed before it.
+    expect(verdict.errorLines).toContain("FAIL example.com/go-service/internal/semver TestDeliberatelyBroken: zz_broken_test.go:7: want 2, got 3");
   });
 
   it("names the compiler error of a package that does not build (Go < 1.24: plain text on stdout and stderr)", async () => {

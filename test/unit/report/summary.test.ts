@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, pickErrorLines, renderSummaryMarkdown } from "../../../modules/report/summary.js";
+import { failureExcerpt, formatDuration, pickErrorLines, renderSummaryMarkdown } from "../../../modules/report/summary.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 describe("pickErrorLines", () => {
@@ -22,6 +22,19 @@ describe("pickErrorLines", () => {
   it("falls back to the last lines when nothing looks like an error", () => {
     const lines = pickErrorLines(Array.from({ length: 30 }, (_, i) => `step ${i}`).join("\n"));
     expect(lines).toEqual(["...", ...Array.from({ length: 20 }, (_, i) => `step ${i + 10}`)]);
+  });
+});
+
+describe("failureExcerpt", () => {
+  it("keeps the lines that look like errors, at most three", () => {
+    const jest = "Error: expect(received).toBe(expected)\n\nExpected: 15\nReceived: 10\n    at Object.<anonymous> (clamp.test.js:4:20)";
+    expect(failureExcerpt(jest)).toEqual(["Error: expect(received).toBe(expected)"]);
+    expect(failureExcerpt("error 1\nerror 2\nerror 3\nerror 4")).toEqual(["error 1", "error 2", "error 3"]);
+  });
+
+  it("takes the last line otherwise: Go's failure comes after the test's log lines", () => {
+    expect(failureExcerpt("calc_test.go:6: checking the sum\ncalc_test.go:7: want 2, got 3\n")).toEqual(["calc_test.go:7: want 2, got 3"]);
+    expect(failureExcerpt("")).toEqual([]);
   });
 });
 
