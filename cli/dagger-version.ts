@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 export const OWN_DAGGER_JSON = new URL("../dagger.json", import.meta.url);
 
 /** A dagger.json's fields, or undefined when the file is absent or not JSON. */
-export function readDaggerJson(daggerJson: string | URL): { name?: unknown; engineVersion?: unknown } | undefined {
+export function readDaggerJson(daggerJson: string | URL): Record<string, unknown> | undefined {
   try {
-    return JSON.parse(readFileSync(daggerJson, "utf8")) as { name?: unknown; engineVersion?: unknown };
+    return JSON.parse(readFileSync(daggerJson, "utf8")) as Record<string, unknown>;
   } catch {
     return undefined;
   }

@@ -33,18 +33,24 @@ export function daggerCallPrefix(outDir: string, module: string | undefined): st
     }
     return `dagger -m ${module} call --source=.`;
   }
-  const own = moduleName(OWN_DAGGER_JSON);
-  if (own !== undefined && moduleName(join(outDir, "dagger.json")) === own) return "dagger call";
+  const own = moduleIdentity(OWN_DAGGER_JSON);
+  if (own !== undefined && moduleIdentity(join(outDir, "dagger.json")) === own) return "dagger call";
   throw new CliError(
     "WRAPPERS_MODULE_REQUIRED",
-    `${outDir} is not this module's own repository (no dagger.json named "${own ?? "?"}"), so its CI must call the published module.\n` +
+    `${outDir} is not this module's own repository (no dagger.json with ${own ?? "this module's name"}), so its CI must call the published module.\n` +
       `  Fix: pass the module's pinned reference, like ${EXAMPLE}.`,
     EXIT.usage,
   );
 }
 
-/** The `name` in a dagger.json, or undefined when it is absent or unreadable. */
-function moduleName(daggerJson: string | URL): string | undefined {
-  const name = readDaggerJson(daggerJson)?.name;
-  return typeof name === "string" ? name : undefined;
+/**
+ * What makes a dagger.json this module's: its name, source and include, so a
+ * user's own module that happens to share the name is not taken for it (a
+ * fork is). Undefined when the file is absent, unreadable or has no name.
+ */
+function moduleIdentity(daggerJson: string | URL): string | undefined {
+  const json = readDaggerJson(daggerJson);
+  if (typeof json?.name !== "string") return undefined;
+  const include = Array.isArray(json["include"]) ? json["include"].join(", ") : "nothing";
+  return `name "${json.name}", source "${String(json["source"] ?? ".")}", include ${include}`;
 }

@@ -66,7 +66,7 @@ describe("writeWrappers", () => {
 });
 
 describe("writeWrappers: which module the wrappers call", () => {
-  it("calls plain `dagger call` in this module's own repository (a dagger.json with its name), without --module", () => {
+  it("calls plain `dagger call` in this module's own repository (its dagger.json: name, source, include), without --module", () => {
     const dir = tempDir();
     copyFileSync(ownDaggerJson, join(dir, "dagger.json"));
     writeWrappers({ provider: "github", outDir: dir });
@@ -78,6 +78,7 @@ describe("writeWrappers: which module the wrappers call", () => {
   it.each([
     ["no dagger.json", undefined],
     ["another module's dagger.json", JSON.stringify({ name: "shop", engineVersion: "v0.21.9" })],
+    ["a module of the same name but its own source", JSON.stringify({ name: "pipeline", engineVersion: "v0.21.9", sdk: { source: "typescript" }, source: "ci" })],
     ["a dagger.json that is not JSON", "{"],
   ])("requires --module elsewhere (%s): a usage error, nothing written", (_case, daggerJson) => {
     const dir = tempDir();
@@ -243,7 +244,7 @@ describe("pipeline wrappers", () => {
       code: 2,
       out: "",
       err:
-        `error: ${dir} is not this module's own repository (no dagger.json named "pipeline"), so its CI must call the published module.\n` +
+        `error: ${dir} is not this module's own repository (no dagger.json with name "pipeline", source "pipeline", include modules/**/*.ts), so its CI must call the published module.\n` +
         "  Fix: pass the module's pinned reference, like --module github.com/acme/pipeline@v1.2.0.\n",
     });
   });
