@@ -59,8 +59,53 @@ export function ruffFormatArgs(): string[] {
 
 /** pytest marker of property tests (hypothesis), by the examples' convention. */
 export const PROPERTY_MARKER = "property";
-/** Env var the examples' hypothesis profile reads max_examples from; set from `stages.propertyTest.iterations`. */
-export const PROPERTY_ITERATIONS_ENV = "HYPOTHESIS_MAX_EXAMPLES";
+
+/**
+ * A pytest plugin, loaded with `-p`, that sets hypothesis' max_examples to
+ * `--pipeline-max-examples` (pipeline.yaml `stages.propertyTest.iterations`)
+ * in any project: a profile whose parent is the settings in force, so the
+ * project's own profile keeps its other settings (deadline...).
+ * `@given` copies the settings in force when its module is imported, so the
+ * profile is applied after hypothesis' `--hypothesis-profile` and the early
+ * conftests (configure, trylast), and again before each file is collected:
+ * deeper conftests load during collection and may load a profile of their own.
+ */
+export const ITERATIONS_PLUGIN = {
+  module: "pipeline_hypothesis_iterations",
+  /** Outside the source tree, put on PYTHONPATH. */
+  dir: "/opt/pipeline/python",
+  source: `import pytest
+
+PROFILE = "pipeline-iterations"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--pipeline-max-examples", type=int, help="hypothesis max_examples for every profile")
+
+
+def _apply(config):
+    examples = config.getoption("--pipeline-max-examples")
+    if examples is None:
+        return
+    try:
+        from hypothesis import settings
+    except ImportError:  # no hypothesis, no property tests to scale
+        return
+    if settings.default.max_examples != examples:
+        settings.register_profile(PROFILE, parent=settings.default, max_examples=examples)
+        settings.load_profile(PROFILE)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    _apply(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collect_file(parent):
+    _apply(parent.config)
+`,
+} as const;
 
 /** pytest's exit code when it collected no test at all. */
 export const PYTEST_NO_TESTS = 5;
@@ -98,10 +143,11 @@ export function unitTestArgs(dir = "/tmp", python = "python"): string[] {
   ];
 }
 
-/** Property tests only, with hypothesis' max_examples from the environment (see PROPERTY_ITERATIONS_ENV). */
-export function propertyTestArgs(dir = "/tmp", python = "python"): string[] {
+/** Property tests only, `iterations` examples each (see ITERATIONS_PLUGIN, which must be on PYTHONPATH). */
+export function propertyTestArgs(iterations: number, dir = "/tmp", python = "python"): string[] {
   return [
     python, "-m", "pytest", ...COMMON,
+    "-p", ITERATIONS_PLUGIN.module, `--pipeline-max-examples=${iterations}`,
     "-m", PROPERTY_MARKER, "--benchmark-skip",
     `--junitxml=${reportPaths(dir).propertyJunit}`, "-q",
   ];

@@ -57,22 +57,23 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
       stage: "test",
       run,
       suites: junit === undefined ? [] : parseJUnit(junit),
-      coverage: coverage === undefined ? undefined : parseCobertura(coverage, { projectRoot: WORKDIR }),
+      // The gate agrees with coverage.py's TOTAL and --cov-fail-under: branches count when it measures them.
+      coverage: coverage === undefined ? undefined : parseCobertura(coverage, { projectRoot: WORKDIR, withBranches: true }),
       coverageThreshold: options.coverageThreshold,
       projectFolder: options.workdir,
     });
   });
 }
 
-/** `pytest -m property` with hypothesis' max_examples set to the configured iterations. */
+/** `pytest -m property` with hypothesis' max_examples set to the configured iterations, by the pipeline's plugin. */
 function propertyTest(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("propertyTest", async () => {
     const junitPath = args.reportPaths().propertyJunit;
-    const container = pythonContainer(project, options.images.python).withEnvVariable(
-      args.PROPERTY_ITERATIONS_ENV,
-      String(options.iterations),
-    );
-    const run = await runTool(container, args.propertyTestArgs(), [junitPath]);
+    const plugin = args.ITERATIONS_PLUGIN;
+    const container = pythonContainer(project, options.images.python)
+      .withNewFile(`${plugin.dir}/${plugin.module}.py`, plugin.source)
+      .withEnvVariable("PYTHONPATH", plugin.dir);
+    const run = await runTool(container, args.propertyTestArgs(options.iterations), [junitPath]);
     if (run.exitCode === args.PYTEST_NO_TESTS) {
       return skippedVerdict(`no tests marked @pytest.mark.${args.PROPERTY_MARKER}`);
     }

@@ -17,8 +17,12 @@ import { escapeXmlText, xmlAttributes } from "./xml-escape.js";
  * With `projectRoot` (the folder the tool ran in), file names become relative
  * to it: coverage.py names files relative to its `<source>` (e.g.
  * `/src/app`), so `money.py` is `app/money.py` of the project.
+ * With `withBranches` the percent is coverage.py's own total, which its
+ * TOTAL and --cov-fail-under use: lines and branches together (its
+ * `branches-*` are 0 when branch coverage is off). Not for istanbul/c8,
+ * whose total is lines alone although it writes branches too.
  */
-export function parseCobertura(xml: string, options: { projectRoot?: string } = {}): CoverageSummary {
+export function parseCobertura(xml: string, options: { projectRoot?: string; withBranches?: boolean } = {}): CoverageSummary {
   const root = parseXml(xml);
   if (root.name !== "coverage") throw new Error(`not a Cobertura report: the root element is <${root.name}>, expected <coverage>`);
   const base = sourceBelow(root, options.projectRoot);
@@ -42,7 +46,9 @@ export function parseCobertura(xml: string, options: { projectRoot?: string } = 
   const covered = attributeNumber(root, "lines-covered");
   const valid = attributeNumber(root, "lines-valid");
   if (covered !== undefined && valid !== undefined) {
-    return { linesCovered: covered, linesValid: valid, percent: valid === 0 ? 0 : (covered / valid) * 100, files };
+    const branches = options.withBranches ? branchCounts(root) : { covered: 0, valid: 0 };
+    const all = valid + branches.valid;
+    return { linesCovered: covered, linesValid: valid, percent: all === 0 ? 0 : ((covered + branches.covered) / all) * 100, files };
   }
   const rate = attributeNumber(root, "line-rate");
   return rate === undefined ? fromFiles : { ...fromFiles, percent: rate * 100 };
@@ -54,6 +60,10 @@ function sourceBelow(root: XmlElement, projectRoot: string | undefined): string 
   const source = descendants(root, ["sources", "source"]).map((e) => textContent(e).trim())[0] ?? "";
   const prefix = `${projectRoot.replace(/\/+$/, "")}/`;
   return source.startsWith(prefix) ? source.slice(prefix.length).replace(/\/+$/, "") : "";
+}
+
+function branchCounts(root: XmlElement): { covered: number; valid: number } {
+  return { covered: attributeNumber(root, "branches-covered") ?? 0, valid: attributeNumber(root, "branches-valid") ?? 0 };
 }
 
 function descendants(element: XmlElement, path: string[]): XmlElement[] {

@@ -32,6 +32,15 @@ export function formatPercent(percent: number): string {
   return (Math.round(percent * 10) / 10).toFixed(1);
 }
 
+/** What the total counts: lines, or (coverage.py with branch coverage) lines and branches. */
+function totalOf(summary: CoverageSummary): string {
+  const lineCounts = `${summary.linesCovered}/${summary.linesValid}`;
+  const linePercent = summary.linesValid === 0 ? 0 : (summary.linesCovered / summary.linesValid) * 100;
+  return formatPercent(linePercent) === formatPercent(summary.percent)
+    ? `of lines (${lineCounts})`
+    : `of lines and branches, the tool's own total (lines ${lineCounts})`;
+}
+
 /** Files listed in the Markdown summary: the least covered first, where attention pays. */
 const MAX_FILES = 20;
 
@@ -40,7 +49,7 @@ export function coverageMarkdown(summary: CoverageSummary, thresholdPercent: num
   const lines = [
     "# Coverage",
     "",
-    `**${formatPercent(summary.percent)}%** of lines (${summary.linesCovered}/${summary.linesValid})` +
+    `**${formatPercent(summary.percent)}%** ${totalOf(summary)}` +
       (thresholdPercent > 0 ? `, threshold ${formatPercent(thresholdPercent).replace(/\.0$/, "")}%` : ""),
     "",
   ];

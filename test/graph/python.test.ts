@@ -7,7 +7,7 @@ import { IMAGES, PYTHON_TOOLS } from "../../modules/pins.js";
 import * as args from "../../modules/python/args.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
-import { chainOf, envOf, wavesOf } from "../helpers/records.js";
+import { chainOf, envOf, newFilesOf, wavesOf } from "../helpers/records.js";
 
 /**
  * Recorded graphs of the Python toolchain on examples/python-service: the
@@ -17,7 +17,8 @@ import { chainOf, envOf, wavesOf } from "../helpers/records.js";
 
 const paths = args.reportPaths();
 const UNIT = args.unitTestArgs();
-const PROPERTY = args.propertyTestArgs();
+/** The default `stages.propertyTest.iterations`. */
+const PROPERTY = args.propertyTestArgs(100);
 
 /** A pytest-benchmark JSON document, shaped as --benchmark-json writes it (stats.data holds each round). */
 function benchJson(name: string, data: number[]): string {
@@ -107,15 +108,23 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     expect(execs).toEqual([["pip", "install", ...PYTHON_TOOLS], ["pip", "install", "-r", "requirements.txt"], UNIT]);
   });
 
-  it("sets hypothesis' max_examples from stages.propertyTest.iterations", async () => {
+  it("sets hypothesis' max_examples from stages.propertyTest.iterations with the pipeline's pytest plugin", async () => {
     const root = copyExample("python-service", { "pipeline.yaml": "stages:\n  propertyTest:\n    iterations: 37\n" });
     const { engine, error } = await recordRun(async () => (await pipelineOn(root)).propertyTest(), { fileContents: realReports });
     expect(error).toBeUndefined();
-    const chain = chainOf(engine.records, PROPERTY);
-    expect(PROPERTY).toEqual([
-      "python", "-m", "pytest", "-p", "no:cacheprovider", "-m", "property", "--benchmark-skip", `--junitxml=${paths.propertyJunit}`, "-q",
+    const argv = args.propertyTestArgs(37);
+    expect(argv).toEqual([
+      "python", "-m", "pytest", "-p", "no:cacheprovider", "-p", "pipeline_hypothesis_iterations", "--pipeline-max-examples=37",
+      "-m", "property", "--benchmark-skip", `--junitxml=${paths.propertyJunit}`, "-q",
     ]);
-    expect(envOf(chain)[args.PROPERTY_ITERATIONS_ENV]).toBe("37");
+    const chain = chainOf(engine.records, argv);
+    // The plugin lives outside the source tree, on PYTHONPATH, written after the source so it changes no shared layer.
+    const plugin = args.ITERATIONS_PLUGIN;
+    expect(chain.slice(-3).map((s) => s.field)).toEqual(["withNewFile", "withEnvVariable", "withExec"]);
+    expect(newFilesOf(chain)).toEqual({ [`${plugin.dir}/${plugin.module}.py`]: plugin.source });
+    expect(plugin.dir.startsWith("/src")).toBe(false);
+    expect(envOf(chain)["PYTHONPATH"]).toBe(plugin.dir);
+    expect(envOf(chain)).not.toHaveProperty("HYPOTHESIS_MAX_EXAMPLES");
   });
 
   it("skips the property stage when no test is marked property (pytest exit code 5)", async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import * as args from "../../modules/python/args.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../../modules/non-root.js";
 import { asUser, canRunAsOtherUser, runLocally } from "../helpers/run-locally.js";
 import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
-import { copyExample } from "../helpers/examples.js";
+import { copyExample, tempDir } from "../helpers/examples.js";
 
 /**
  * Real-tool tests: the exact argv the Python toolchain runs (args.ts), run
@@ -52,6 +52,30 @@ def teardown_module():
         f.write(str(len(CALLS)))
 `;
 
+/** Like COUNTING_PROPERTY, but its first example takes 300 ms: it passes only without a deadline. */
+const SLOW_COUNTING_PROPERTY = COUNTING_PROPERTY.replace("    CALLS.append(x)\n", "    CALLS.append(x)\n    if len(CALLS) == 1:\n        __import__(\"time\").sleep(0.3)\n");
+
+/** A conftest below tests/ (pytest imports it during collection) loading a profile of its own. */
+const slowProfileConftest = (deadline: string) => `from hypothesis import settings
+
+settings.register_profile("slow", max_examples=3, deadline=${deadline})
+settings.load_profile("slow")
+`;
+
+/** The property stage's plugin where the container has it: in a folder outside the project, on PYTHONPATH. */
+function pluginEnv(): { PYTHONPATH: string } {
+  const dir = tempDir("pipeline-python-plugin-");
+  writeFileSync(join(dir, `${args.ITERATIONS_PLUGIN.module}.py`), args.ITERATIONS_PLUGIN.source);
+  chmodSync(dir, 0o755); // read by the non-root user too
+  return { PYTHONPATH: dir };
+}
+
+/** coverage.py's TOTAL percentage, as its terminal report prints it. */
+function coveragePyTotal(stdout: string): number {
+  const total = /^TOTAL\s.*?\s(\d+(?:\.\d+)?)%\s*$/m.exec(stdout);
+  if (!total) throw new Error(`no TOTAL line in:\n${stdout}`);
+  return Number(total[1]);
+}
 
 /** The bench stage's own verdict on a current run against a baseline, through the committed file format. */
 function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSamples[]) {
@@ -60,11 +84,14 @@ function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSampl
 }
 
 describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pytestReady ? "" : MISSING}`, REAL_TOOL_TIMEOUT, () => {
-  it("runs the unit tests with coverage: JUnit counts, Cobertura percent, and a failing gate above it", async () => {
+  it("runs the unit tests with coverage: JUnit counts, coverage.py's own total, and a failing gate above it", async () => {
     const root = copyExample("python-service");
     // An untested function, so coverage is below 100% and a gate can sit above it.
     writeFileSync(join(root, "app", "untested.py"), "def unused(x):\n    if x:\n        return 1\n    return 2\n");
     writeFileSync(join(root, "tests", "test_imports_untested.py"), "import app.untested  # noqa: F401\n");
+    // Two decimals in coverage.py's TOTAL, to compare it with ours closely.
+    const pyproject = join(root, "pyproject.toml");
+    writeFileSync(pyproject, readFileSync(pyproject, "utf8").replace("[tool.coverage.report]\n", "[tool.coverage.report]\nprecision = 2\n"));
     const paths = args.reportPaths(root);
     const result = await runLocally(args.unitTestArgs(root, PYTHON), root, {}, [paths.testJunit, paths.coverageXml]);
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
@@ -77,12 +104,17 @@ describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pyt
     expect(cases.some((t) => t.classname.includes("test_properties"))).toBe(false);
     expect(cases.filter((t) => t.classname.includes("test_bench")).every((t) => t.status === "skipped")).toBe(true);
 
-    const coverage = parseCobertura(result.files[paths.coverageXml]!, { projectRoot: root });
+    const coverage = parseCobertura(result.files[paths.coverageXml]!, { projectRoot: root, withBranches: true });
     // coverage.py names files relative to its <source>: read against the project root, they are its real files.
     expect(coverage.files.map((f) => f.path)).toContain("app/money.py");
     for (const file of coverage.files) expect(existsSync(join(root, file.path)), file.path).toBe(true);
     expect(coverage.percent).toBeGreaterThan(50);
     expect(coverage.percent).toBeLessThan(100);
+    // The example measures branches: the total is coverage.py's (lines and branches), not lines alone.
+    const total = coveragePyTotal(result.stdout);
+    expect(Math.abs(coverage.percent - total)).toBeLessThanOrEqual(0.005);
+    const linesOnly = (coverage.linesCovered / coverage.linesValid) * 100;
+    expect(Math.abs(linesOnly - total)).toBeGreaterThan(0.1);
 
     const passing = testVerdict({ stage: "test", run: result, suites, coverage, coverageThreshold: 50 });
     expect(passing.status).toBe("passed");
@@ -95,11 +127,11 @@ describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pyt
     const root = copyExample("python-service");
     execaSync("chown", ["-R", NON_ROOT_USER, root]);
     const paths = args.reportPaths(root);
-    const env = { HOME: NON_ROOT_HOME, PYTHONDONTWRITEBYTECODE: "1", [args.PROPERTY_ITERATIONS_ENV]: "20" };
+    const env = { HOME: NON_ROOT_HOME, PYTHONDONTWRITEBYTECODE: "1", ...pluginEnv() };
     const unit = await runLocally(asUser(NON_ROOT_USER, args.unitTestArgs(root, PYTHON)), root, env, [paths.testJunit, paths.coverageXml]);
     expect(unit.exitCode, unit.stdout + unit.stderr).toBe(0);
     expect(parseCobertura(unit.files[paths.coverageXml]!).percent).toBeGreaterThan(50);
-    const property = await runLocally(asUser(NON_ROOT_USER, args.propertyTestArgs(root, PYTHON)), root, env, [paths.propertyJunit]);
+    const property = await runLocally(asUser(NON_ROOT_USER, args.propertyTestArgs(20, root, PYTHON)), root, env, [paths.propertyJunit]);
     expect(property.exitCode, property.stdout + property.stderr).toBe(0);
     expect(parseJUnit(property.files[paths.propertyJunit]!).flatMap((s) => s.tests).length).toBeGreaterThan(0);
   });
@@ -122,26 +154,46 @@ describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pyt
     expect(verdict.errorLines.join("\n")).toMatch(/FAIL .*test_broken/);
   });
 
-  it("honours HYPOTHESIS_MAX_EXAMPLES in the property stage", async () => {
-    const root = copyExample("python-service");
-    writeFileSync(join(root, "tests", "test_counting_property.py"), COUNTING_PROPERTY);
+  it("runs exactly the configured iterations per property, over the profile the project's conftest loads", async () => {
+    // The example's conftest loads its own profile (100 examples, no deadline) and reads no environment.
+    const root = copyExample("python-service", { "tests/test_counting_property.py": COUNTING_PROPERTY });
     const paths = args.reportPaths(root);
     const countFile = join(root, "count.txt");
+    const env = { ...pluginEnv(), COUNT_FILE: countFile };
     const ranWith = async (iterations: number) => {
-      const env = { [args.PROPERTY_ITERATIONS_ENV]: String(iterations), COUNT_FILE: countFile };
-      const result = await runLocally(args.propertyTestArgs(root, PYTHON), root, env, [paths.propertyJunit]);
+      const result = await runLocally(args.propertyTestArgs(iterations, root, PYTHON), root, env, [paths.propertyJunit]);
       expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-      const verdict = testVerdict({ stage: "propertyTest", run: result, suites: parseJUnit(result.files[paths.propertyJunit]!) });
-      expect(verdict.status).toBe("passed");
-      return { examples: Number(readFileSync(countFile, "utf8")), cases: parseJUnit(result.files[paths.propertyJunit]!).flatMap((s) => s.tests) };
+      const suites = parseJUnit(result.files[paths.propertyJunit]!);
+      expect(testVerdict({ stage: "propertyTest", run: result, suites }).status).toBe("passed");
+      return { examples: Number(readFileSync(countFile, "utf8")), cases: suites.flatMap((s) => s.tests) };
     };
     const few = await ranWith(5);
-    const many = await ranWith(80);
-    expect(few.examples).toBeGreaterThan(0);
-    expect(few.examples).toBeLessThanOrEqual(5);
-    expect(many.examples).toBeGreaterThan(40);
+    expect(few.examples).toBe(5);
+    expect((await ranWith(130)).examples).toBe(130);
     // Only property tests ran.
     expect(few.cases.every((t) => /test_properties|test_counting_property/.test(t.classname))).toBe(true);
+  });
+
+  it("keeps the other settings of a profile a deeper conftest loads during collection", async () => {
+    const withDeadline = (deadline: string) =>
+      copyExample("python-service", {
+        "tests/slow/conftest.py": slowProfileConftest(deadline),
+        "tests/slow/test_slow_property.py": SLOW_COUNTING_PROPERTY,
+      });
+    const run = async (root: string) => {
+      const countFile = join(root, "count.txt");
+      const argv = args.propertyTestArgs(7, root, PYTHON);
+      const result = await runLocally(argv, root, { ...pluginEnv(), COUNT_FILE: countFile }, []);
+      return { result, examples: existsSync(countFile) ? Number(readFileSync(countFile, "utf8")) : undefined };
+    };
+    // deadline=None kept: the slow first example passes; max_examples is the configured 7, not the profile's 3.
+    const unlimited = await run(withDeadline("None"));
+    expect(unlimited.result.exitCode, unlimited.result.stdout + unlimited.result.stderr).toBe(0);
+    expect(unlimited.examples).toBe(7);
+    // The same profile with a 200 ms deadline: hypothesis enforces it, so the deadline did come from the profile.
+    const limited = await run(withDeadline("200"));
+    expect(limited.result.exitCode).toBe(1);
+    expect(limited.result.stdout).toContain("DeadlineExceeded");
   });
 
   it("detects a benchmark regression made on purpose against a baseline of the unmodified code", async () => {

@@ -9,6 +9,7 @@ describeFixtures("parseCobertura on real reports", () => {
     const summary = parseCobertura(readFixture("node/c8-cobertura.xml"));
     const istanbul = JSON.parse(readFixture("node/c8-coverage-summary.json")).total.lines;
     expect(summary).toMatchObject({ linesCovered: istanbul.covered, linesValid: istanbul.total });
+    // istanbul writes branch counts too (5/6 here), but its total is lines alone: the default ignores them.
     expect(summary.percent).toBeCloseTo((11 / 13) * 100, 10);
     // istanbul repeats lines under <methods>: counted once, from the class's own <lines>.
     expect(summary.files.map((f) => [f.path, f.covered, f.total, f.lines!.length])).toEqual([["math.js", 11, 13, 13]]);
@@ -20,6 +21,13 @@ describeFixtures("parseCobertura on real reports", () => {
     expect(summary).toMatchObject({ linesCovered: 9, linesValid: 10, percent: 90 });
     expect([json.linesCovered, json.linesValid, json.percent]).toEqual([summary.linesCovered, summary.linesValid, summary.percent]);
     expect(summary.files[0]!.lines!.filter((l) => l.hits === 0)).toEqual([{ number: 17, hits: 0 }]);
+  });
+
+  it("gives coverage.py's own total withBranches, lines alone when it measured no branches", () => {
+    const summary = parseCobertura(readFixture("python/coverage.cobertura.xml"), { withBranches: true });
+    const json = JSON.parse(readFixture("python/coverage.json"));
+    expect(json.meta.branch_coverage).toBe(false);
+    expect(summary).toMatchObject({ linesCovered: 9, linesValid: 10, percent: json.totals.percent_covered });
   });
 
   it("names files relative to the project root the tool ran in, from coverage.py's <source>", () => {
@@ -54,6 +62,16 @@ describe("parseCobertura", () => {
     expect(summary.files).toEqual([
       { path: "a/A.java", covered: 3, total: 4, lines: [{ number: 1, hits: 1 }, { number: 2, hits: 4 }, { number: 3, hits: 1 }, { number: 4, hits: 0 }] },
     ]);
+  });
+
+  it("adds branches to lines withBranches, as coverage.py's TOTAL and --cov-fail-under do", () => {
+    // The root of a coverage.py 6.5 report with branch = true, whose terminal TOTAL said 98.52% (precision 2).
+    const xml = `<coverage version="6.5.0" timestamp="1796226395750" lines-valid="235" lines-covered="232" line-rate="0.9872" branches-valid="103" branches-covered="101" branch-rate="0.9806" complexity="0"><packages/></coverage>`;
+    const summary = parseCobertura(xml, { withBranches: true });
+    expect(summary).toMatchObject({ linesCovered: 232, linesValid: 235 });
+    expect(summary.percent).toBeCloseTo(((232 + 101) / (235 + 103)) * 100, 10);
+    expect(summary.percent.toFixed(2)).toBe("98.52");
+    expect(parseCobertura(xml).percent).toBeCloseTo((232 / 235) * 100, 10);
   });
 
   it("rejects other XML", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coverageGate, formatPercent, summarizeFiles } from "../../../modules/report/coverage.js";
+import { coverageGate, coverageMarkdown, formatPercent, summarizeFiles } from "../../../modules/report/coverage.js";
 
 describe("coverageGate", () => {
   it("fails below the threshold with a message naming both numbers", () => {
@@ -30,5 +30,17 @@ describe("summarizeFiles / formatPercent", () => {
     expect(summary).toMatchObject({ linesCovered: 2, linesValid: 3 });
     expect(formatPercent(summary.percent)).toBe("66.7");
     expect(formatPercent(100 / 3)).toBe("33.3");
+  });
+});
+
+describe("coverageMarkdown", () => {
+  it("says what the total counts: lines, or the tool's own total with branches", () => {
+    const files = [{ path: "app/money.py", covered: 232, total: 235 }];
+    expect(coverageMarkdown({ linesCovered: 232, linesValid: 235, percent: (232 / 235) * 100, files }, 80)).toContain(
+      "**98.7%** of lines (232/235), threshold 80%",
+    );
+    expect(coverageMarkdown({ linesCovered: 232, linesValid: 235, percent: (333 / 338) * 100, files }, 0)).toContain(
+      "**98.5%** of lines and branches, the tool's own total (lines 232/235)\n",
+    );
   });
 });
