@@ -12,7 +12,10 @@ export const COVERPROFILE = "/tmp/coverage.out";
 /** Property tests by convention: `TestProperty*` (testing/quick) and native fuzz targets' seed corpus. */
 export const PROPERTY_TEST_PATTERN = "^(TestProperty|Fuzz)";
 
-/** Env var the examples' `quick.Config{MaxCount}` reads; set from `stages.propertyTest.iterations`. */
+/**
+ * Also set from `stages.propertyTest.iterations`, for property libraries
+ * other than testing/quick (rapid, gopter) that a project configures itself.
+ */
 export const PROPERTY_ITERATIONS_ENV = "PROPERTY_ITERATIONS";
 
 /** The module path go.mod declares (`module example.com/app`), which prefixes every file in a coverprofile. */
@@ -50,8 +53,35 @@ export function unitTestArgs(options: { race: boolean; coverprofile?: string }):
   ];
 }
 
-export function propertyTestArgs(): string[] {
-  return ["go", "test", "-run", PROPERTY_TEST_PATTERN, "-json", "./..."];
+/** Lists each package with its test imports, to find those using testing/quick (`-e`: a broken package still lists). */
+export function listTestImportsArgs(): string[] {
+  return ["go", "list", "-e", "-f", "{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}", "./..."];
+}
+
+/** The packages of `listTestImportsArgs` output, split by whether their tests import testing/quick. */
+export function splitQuickPackages(listStdout: string): { quick: string[]; others: string[] } {
+  const quick: string[] = [];
+  const others: string[] = [];
+  for (const line of listStdout.split("\n")) {
+    const [pkg, ...imports] = line.trim().split(/\s+/);
+    if (!pkg) continue;
+    (imports.includes("testing/quick") ? quick : others).push(pkg);
+  }
+  return { quick, others };
+}
+
+/**
+ * The property test runs: testing/quick's `-quickchecks` flag sets the count
+ * of every check whose Config leaves MaxCount 0 (an explicit MaxCount wins),
+ * but a test binary without testing/quick rejects the flag, so the packages
+ * using it run apart. Without a listing (it failed), one run of everything.
+ */
+export function propertyTestArgs(iterations: number, packages?: { quick: string[]; others: string[] }): string[][] {
+  const run = (targets: string[]) => ["go", "test", "-run", PROPERTY_TEST_PATTERN, "-json", ...targets];
+  if (!packages || packages.quick.length === 0) return [run(["./..."])];
+  const runs = [[...run(packages.quick), "-args", `-quickchecks=${iterations}`]];
+  if (packages.others.length > 0) runs.push(run(packages.others));
+  return runs;
 }
 
 export function benchArgs(count: number): string[] {

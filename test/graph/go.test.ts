@@ -51,11 +51,14 @@ describe("go toolchain graph", () => {
   it("runs lint, test, property tests and benchmarks concurrently in ci", async () => {
     const { engine } = await recordRun(async () => (await pipelineOn(examplePath("go-service"))).ci());
     const executions = await engine.executions();
-    const [download, ...stages] = wavesOf(executions, ["go", "mod", "download"], args.vetArgs(), args.gofmtArgs(), UNIT, args.propertyTestArgs(), args.benchArgs(6));
-    // Every stage's exec was answered in one wave: none waited for another's answer.
-    expect(new Set(stages)).toEqual(new Set([download! + 1]));
+    const [PROPERTY] = args.propertyTestArgs(100);
+    const [download, list, property, ...stages] = wavesOf(executions, ["go", "mod", "download"], args.listTestImportsArgs(), PROPERTY!, args.vetArgs(), args.gofmtArgs(), UNIT, args.benchArgs(6));
+    // Every stage's first exec was answered in one wave: none waited for another's answer...
+    expect(new Set([list, ...stages])).toEqual(new Set([download! + 1]));
+    // ...but the property tests wait for the package listing that says which use testing/quick.
+    expect(property).toBe(list! + 1);
     // The shared dependency step ran once for all of them, before them.
-    expect(executions).toHaveLength(6);
+    expect(executions).toHaveLength(7);
   });
 
   it("follows pipeline.yaml: no race detector, property iterations, benchmark sample count", async () => {
@@ -67,7 +70,21 @@ describe("go toolchain graph", () => {
     expect(commands).toContain(args.unitTestArgs({ race: false }).join(" "));
     expect(commands).not.toContain(UNIT.join(" "));
     expect(commands).toContain(args.benchArgs(9).join(" "));
-    expect(envOf(chainOf(engine.records, args.propertyTestArgs()))).toMatchObject({ [args.PROPERTY_ITERATIONS_ENV]: "250" });
+    expect(envOf(chainOf(engine.records, args.listTestImportsArgs()))).toMatchObject({ [args.PROPERTY_ITERATIONS_ENV]: "250" });
+  });
+
+  it("runs the testing/quick packages with -quickchecks from pipeline.yaml, the others apart and at the same time", async () => {
+    const root = copyExample("go-service", { "pipeline.yaml": "stages:\n  propertyTest: { iterations: 250 }\n" });
+    const listing = "example.com/svc testing net/http\nexample.com/svc/semver strings testing testing/quick\nexample.com/svc/api testing\n";
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).propertyTest(), {
+      execOutcome: (argv) => (argv[1] === "list" ? { exitCode: 0, stdout: listing } : undefined),
+    });
+    expect(error).toBeUndefined();
+    const quick = ["go", "test", "-run", args.PROPERTY_TEST_PATTERN, "-json", "example.com/svc/semver", "-args", "-quickchecks=250"];
+    const others = ["go", "test", "-run", args.PROPERTY_TEST_PATTERN, "-json", "example.com/svc", "example.com/svc/api"];
+    expect(args.propertyTestArgs(250, args.splitQuickPackages(listing))).toEqual([quick, others]);
+    const [list, quickWave, othersWave] = wavesOf(await engine.executions(), args.listTestImportsArgs(), quick, others);
+    expect([quickWave, othersWave]).toEqual([list! + 1, list! + 1]);
   });
 
   it("uses golangci-lint's pinned image when the project configures it", async () => {

@@ -136,18 +136,33 @@ describe.skipIf(!haveGo)("go toolchain with the real go", REAL_TOOL_TIMEOUT, () 
     expect(junit).toMatch(/<testsuites tests="(\d+)"[^>]* errors="\1"/);
   });
 
-  it("selects only the property tests and fuzz seeds, honouring PROPERTY_ITERATIONS", async () => {
+  it("selects only the property tests and fuzz seeds, with -quickchecks for the packages using testing/quick", async () => {
     const root = copyExample("go-service");
-    const few = await run(root, args.propertyTestArgs(), { [args.PROPERTY_ITERATIONS_ENV]: "1" });
-    expect(few.exitCode).toBe(0);
-    const names = parseGoTestJson(few.stdout).flatMap((s) => s.tests.map((t) => t.name.split("/")[0]!));
+    // A property with a nil Config, counting its checks: the count is the configured iterations.
+    writeFileSync(
+      join(root, "internal/semver/zz_count_property_test.go"),
+      'package semver\n\nimport (\n\t"os"\n\t"strconv"\n\t"testing"\n\t"testing/quick"\n)\n\n' +
+        "func TestPropertyCounted(t *testing.T) {\n\tn := 0\n" +
+        "\tif err := quick.Check(func(x int) bool { n++; return true }, nil); err != nil {\n\t\tt.Fatal(err)\n\t}\n" +
+        '\tif err := os.WriteFile(os.Getenv("COUNT_FILE"), []byte(strconv.Itoa(n)), 0o600); err != nil {\n\t\tt.Fatal(err)\n\t}\n}\n',
+    );
+    const countFile = join(root, "count.txt");
+    const listing = await run(root, args.listTestImportsArgs());
+    expect(listing.exitCode, listing.stderr).toBe(0);
+    const packages = args.splitQuickPackages(listing.stdout);
+    expect(packages.quick).toEqual(["example.com/go-service/internal/semver"]);
+    expect(packages.others).toEqual(["example.com/go-service", "example.com/go-service/internal/api"]);
+
+    const runs = await Promise.all(args.propertyTestArgs(37, packages).map((argv) => run(root, argv, { COUNT_FILE: countFile })));
+    for (const r of runs) expect(r.exitCode, r.stdout).toBe(0);
+    expect(readFileSync(countFile, "utf8")).toBe("37");
+    const names = runs.flatMap((r) => parseGoTestJson(r.stdout).flatMap((s) => s.tests.map((t) => t.name.split("/")[0]!)));
     expect(names.length).toBeGreaterThan(2);
     for (const name of names) expect(name).toMatch(/^(TestProperty|Fuzz)/);
     expect(names.some((n) => n.startsWith("Fuzz"))).toBe(true);
-    // An invalid count reaches the tests: the env var is really read.
-    const invalid = await run(root, args.propertyTestArgs(), { [args.PROPERTY_ITERATIONS_ENV]: "zero" });
-    expect(invalid.exitCode).toBe(1);
-    expect(invalid.stdout).toContain('PROPERTY_ITERATIONS=\\"zero\\"');
+    // The flag reaches the checks, not just the command line: an invalid count is refused by the test binary.
+    const invalid = await run(root, args.propertyTestArgs(0, packages)[0]!.map((a) => (a.startsWith("-quickchecks=") ? "-quickchecks=x" : a)));
+    expect(invalid.exitCode).not.toBe(0);
   });
 
   it("lints with go vet and a gofmt check that fails on unformatted files", async () => {
