@@ -52,5 +52,5 @@ function moduleIdentity(daggerJson: string | URL): string | undefined {
   const json = readDaggerJson(daggerJson);
   if (typeof json?.name !== "string") return undefined;
   const include = Array.isArray(json["include"]) ? json["include"].join(", ") : "nothing";
-  return `name "${json.name}", source "${String(json["source"] ?? ".")}", include ${include}`;
+  return `name "${json.name}", source ${JSON.stringify(json["source"] ?? ".")}, include ${include}`;
 }

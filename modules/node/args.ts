@@ -147,8 +147,6 @@ export function splitTestFiles(files: readonly string[], nestedDirs: readonly st
   return { unit: tests.filter((f) => !PROPERTY_FILE_PATTERN.test(f)), property: tests.filter((f) => PROPERTY_FILE_PATTERN.test(f)) };
 }
 
-/** Env var fast-check's numRuns is read from (the examples' convention); set from `stages.propertyTest.iterations`. */
-export const PROPERTY_ITERATIONS_ENV = "FAST_CHECK_NUM_RUNS";
 /** Env var the `bench` script writes its tinybench JSON to. */
 export const BENCH_OUTPUT_ENV = "BENCH_OUTPUT";
 
@@ -176,6 +174,8 @@ export function reportPaths(dir = "/tmp") {
 export interface TestCommand {
   argv: string[];
   env: Record<string, string>;
+  /** Files to write before the run: absolute path to contents. */
+  files?: Record<string, string>;
   /** The report files to read back: test results as JUnit or jest's JSON, and coverage as lcov or Cobertura. */
   results: { path: string; format: "junit" | "jest-json" };
   coverage?: { path: string; format: "lcov" | "cobertura" };
@@ -215,7 +215,8 @@ export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: rea
     case "jest":
       return {
         argv: [
-          "npx", "--no", "jest", "--ci",
+          // npx reads every flag before the first positional argument as its own (`--ci` would become npm's `--cidr`): `--` ends them.
+          "npx", "--no", "--", "jest", "--ci",
           "--coverage", "--coverageReporters=cobertura", "--coverageReporters=text-summary", `--coverageDirectory=${paths.coverageDir}`,
           "--json", `--outputFile=${paths.testJestJson}`,
           // Setting the ignore list replaces jest's default, so node_modules is restated.
@@ -241,33 +242,86 @@ export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: rea
   }
 }
 
-/** Property tests only (`*.property.test.*`), with fast-check's run count in the environment. */
-export function propertyTestCommand(runner: TestRunner, pkg: PackageJson, files: readonly string[], iterations: number, dir = "/tmp"): TestCommand {
+/**
+ * The module the property stage preloads so that fast-check runs
+ * `stages.propertyTest.iterations` cases per property in any project, whether
+ * or not its tests read a setting: `configureGlobal` over the settings in
+ * force (fast-check 3 and 4). A `numRuns` passed to `fc.assert` still wins:
+ * fast-check applies per-call options over the global ones. It lives in the
+ * project's node_modules so `fast-check` resolves from it exactly as from the
+ * tests; without fast-check it does nothing. ESM for `node --import` (top-level
+ * await), CommonJS for jest's setupFiles (jest runs them in its own module
+ * registry, where the tests' fast-check is).
+ */
+export function fastCheckSetup(numRuns: number, format: "esm" | "cjs", projectDir: string): { path: string; source: string } {
+  if (!Number.isSafeInteger(numRuns) || numRuns < 1) throw new RangeError(`fast-check numRuns must be a positive integer, got ${numRuns}`);
+  const guarded = (statement: string) => `try { ${statement} } catch (error) { if (!absent(error)) throw error; }`;
+  const source = [
+    "// Written by the pipeline's property stage: numRuns from pipeline.yaml (stages.propertyTest.iterations).",
+    ...(format === "esm" ? ['import { createRequire } from "node:module";'] : ['"use strict";']),
+    `const configure = (fc) => fc.configureGlobal({ ...fc.readConfigureGlobal(), numRuns: ${numRuns} });`,
+    "// No fast-check, or no build of it for this way of loading: nothing to configure.",
+    `const absent = (error) => ${JSON.stringify(ABSENT_MODULE_CODES)}.includes(error?.code);`,
+    ...(format === "esm"
+      ? [
+          "// Its CommonJS and ES module builds are separate instances, each with its own settings, and tests may load either.",
+          guarded('configure(createRequire(import.meta.url)("fast-check"));'),
+          guarded('const fc = await import("fast-check"); configure(fc.configureGlobal ? fc : fc.default);'),
+        ]
+      : [guarded('configure(require("fast-check"));')]),
+    "",
+  ].join("\n");
+  return { path: `${projectDir}/node_modules/.pipeline-fast-check-setup.${format === "esm" ? "mjs" : "cjs"}`, source };
+}
+
+/** Node's codes for a package that is not installed, or has no entry for this way of loading it. */
+const ABSENT_MODULE_CODES = ["MODULE_NOT_FOUND", "ERR_MODULE_NOT_FOUND", "ERR_REQUIRE_ESM", "ERR_PACKAGE_PATH_NOT_EXPORTED"];
+
+/**
+ * Property tests only (`*.property.test.*`), with fast-check's numRuns set by
+ * the preloaded setup module (see fastCheckSetup), which `files` holds.
+ * `projectDir` is where the project and its node_modules are.
+ */
+export function propertyTestCommand(
+  runner: TestRunner,
+  pkg: PackageJson,
+  files: readonly string[],
+  iterations: number,
+  projectDir: string,
+  dir = "/tmp",
+): TestCommand {
   const { propertyJunit: junit, propertyJestJson } = reportPaths(dir);
-  const env = { [PROPERTY_ITERATIONS_ENV]: String(iterations) };
+  const setup = fastCheckSetup(iterations, runner === "jest" ? "cjs" : "esm", projectDir);
+  const written = { [setup.path]: setup.source };
   switch (runner) {
     case "vitest":
-      // Positional filters select test files whose path contains them: the property files' own paths, exactly.
+      // vitest's CLI has no --setupFiles; its forks and threads workers (not the vm pools) load the tests' fast-check with Node's own import, as this preload does.
       return {
+        // Positional filters select test files whose path contains them: the property files' own paths, exactly.
         argv: ["npx", "--no", "vitest", "run", ...files, "--reporter=default", "--reporter=junit", `--outputFile.junit=${junit}`],
-        env,
+        env: { NODE_OPTIONS: `--import=${setup.path}` },
+        files: written,
         results: { path: junit, format: "junit" },
       };
     case "jest":
+      // --setupFiles takes every argument after it, so it comes last. It replaces the config's list: the project's own setupFiles do not run here.
       return {
-        argv: ["npx", "--no", "jest", "--ci", "--json", `--outputFile=${propertyJestJson}`, "\\.property\\.(test|spec)\\."],
-        env,
+        argv: ["npx", "--no", "--", "jest", "--ci", "--json", `--outputFile=${propertyJestJson}`, "\\.property\\.(test|spec)\\.", `--setupFiles=${setup.path}`],
+        env: {},
+        files: written,
         results: { path: propertyJestJson, format: "jest-json" },
       };
     case "node":
       return {
         argv: [
-          ...nodeArgs(pkg), "--test",
+          // The test runner passes its execArgv (both --import) on to the process it runs each file in.
+          ...nodeArgs(pkg), "--import", setup.path, "--test",
           "--test-reporter=spec", "--test-reporter-destination=stdout",
           "--test-reporter=junit", `--test-reporter-destination=${junit}`,
           ...files,
         ],
-        env,
+        env: {},
+        files: written,
         results: { path: junit, format: "junit" },
       };
   }

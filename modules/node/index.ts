@@ -101,14 +101,15 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
   });
 }
 
-/** `*.property.test.*` files with fast-check's numRuns set to the configured iterations. */
+/** `*.property.test.*` files with fast-check's numRuns set to the configured iterations by a preloaded setup module. */
 function propertyTest(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("propertyTest", async () => {
     const pkg = await readPackageJson(project);
     const files = await testFiles(project, pkg);
     if (files.property.length === 0) return skippedVerdict("no *.property.test.* files");
-    const command = args.propertyTestCommand(args.detectTestRunner(pkg), pkg, files.property, options.iterations);
-    const run = await runTool(withEnv(nodeContainer(project, options.images.node), command.env), command.argv, [command.results.path]);
+    const command = args.propertyTestCommand(args.detectTestRunner(pkg), pkg, files.property, options.iterations, WORKDIR);
+    const container = withFiles(withEnv(nodeContainer(project, options.images.node), command.env), command.files ?? {});
+    const run = await runTool(container, command.argv, [command.results.path]);
     return testVerdict({ stage: "propertyTest", run, suites: testResults(command, run) });
   });
 }
@@ -152,6 +153,10 @@ function withEnv(container: Container, env: Record<string, string>): Container {
   return Object.entries(env).reduce((c, [name, value]) => c.withEnvVariable(name, value), container);
 }
 
+/** Owned by `node`, like the rest of the project. */
+function withFiles(container: Container, files: Record<string, string>): Container {
+  return Object.entries(files).reduce((c, [path, contents]) => c.withNewFile(path, contents, { owner: USER }), container);
+}
 
 export const nodeToolchain: Toolchain = {
   language: "node",

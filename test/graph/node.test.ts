@@ -9,7 +9,7 @@ import { IMAGES } from "../../modules/pins.js";
 import { serializeBaseline } from "../../modules/report/bench.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
-import { chainOf, envOf, wavesOf } from "../helpers/records.js";
+import { chainOf, envOf, newFilesOf, wavesOf } from "../helpers/records.js";
 
 /**
  * Recorded graphs of the Node toolchain on examples/node-service (npm
@@ -28,8 +28,10 @@ const UNIT = [
   "--test-reporter=lcov", `--test-reporter-destination=${paths.testLcov}`,
   ...UNIT_FILES,
 ];
+/** The fast-check setup module the property stage writes into the project's node_modules and preloads. */
+const SETUP_MJS = "/src/node_modules/.pipeline-fast-check-setup.mjs";
 const PROPERTY = [
-  "node", "--import", "tsx", "--test",
+  "node", "--import", "tsx", "--import", SETUP_MJS, "--test",
   "--test-reporter=spec", "--test-reporter-destination=stdout",
   "--test-reporter=junit", `--test-reporter-destination=${paths.propertyJunit}`,
   ...PROPERTY_FILES,
@@ -94,11 +96,36 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
     expect(chainOf(engine.records, UNIT).length).toBeGreaterThan(0);
   });
 
-  it("runs only the *.property.test.* files with FAST_CHECK_NUM_RUNS from stages.propertyTest.iterations", async () => {
+  it("runs only the *.property.test.* files, preloading a module that sets fast-check's numRuns from stages.propertyTest.iterations", async () => {
     const root = copyExample("node-service", { "pipeline.yaml": "stages:\n  propertyTest:\n    iterations: 250\n" });
     const { engine, error } = await recordRun(async () => (await pipelineOn(root)).propertyTest(), { fileContents: realReports });
     expect(error).toBeUndefined();
-    expect(envOf(chainOf(engine.records, PROPERTY))[args.PROPERTY_ITERATIONS_ENV]).toBe("250");
+    const chain = chainOf(engine.records, PROPERTY);
+    // Written after the install and the source, as `node`, right before the run: no env variable for the tests to read.
+    expect(chain.slice(-2).map((s) => s.field)).toEqual(["withNewFile", "withExec"]);
+    expect(chain.at(-2)!.args).toEqual({ path: SETUP_MJS, contents: args.fastCheckSetup(250, "esm", "/src").source, owner: "node" });
+    expect(newFilesOf(chain)[SETUP_MJS]).toContain("numRuns: 250 })");
+    expect(Object.keys(envOf(chain))).not.toContain("FAST_CHECK_NUM_RUNS");
+  });
+
+  it("preloads the fast-check setup in vitest's workers through NODE_OPTIONS, and in jest with --setupFiles", async () => {
+    const iterations = "stages:\n  propertyTest:\n    iterations: 42\n";
+    const vitest = copyExample("node-service", { "package.json": JSON.stringify({ name: "x", devDependencies: { vitest: "4.1.12" } }), "pipeline.yaml": iterations });
+    const ranVitest = await recordRun(async () => (await pipelineOn(vitest)).propertyTest(), { fileContents: realReports });
+    expect(ranVitest.error).toBeUndefined();
+    const vitestArgv = ["npx", "--no", "vitest", "run", ...PROPERTY_FILES, "--reporter=default", "--reporter=junit", `--outputFile.junit=${paths.propertyJunit}`];
+    const vitestChain = chainOf(ranVitest.engine.records, vitestArgv);
+    expect(envOf(vitestChain)["NODE_OPTIONS"]).toBe(`--import=${SETUP_MJS}`);
+    expect(newFilesOf(vitestChain)).toEqual({ [SETUP_MJS]: args.fastCheckSetup(42, "esm", "/src").source });
+
+    const jest = copyExample("node-service", { "package.json": JSON.stringify({ name: "x", devDependencies: { jest: "30.5.2" } }), "pipeline.yaml": iterations });
+    const ranJest = await recordRun(async () => (await pipelineOn(jest)).propertyTest());
+    const setupCjs = "/src/node_modules/.pipeline-fast-check-setup.cjs";
+    const jestArgv = ["npx", "--no", "--", "jest", "--ci", "--json", `--outputFile=${paths.propertyJestJson}`, "\\.property\\.(test|spec)\\.", `--setupFiles=${setupCjs}`];
+    expect(ranJest.engine.executedCommands()).toContainEqual(jestArgv);
+    const jestSetup = newFilesOf(chainOf(ranJest.engine.records, jestArgv))[setupCjs];
+    expect(jestSetup).toBe(args.fastCheckSetup(42, "cjs", "/src").source);
+    expect(jestSetup).toContain('require("fast-check")');
   });
 
   it("runs the bench script with BENCH_OUTPUT and parses its tinybench JSON", async () => {
@@ -161,7 +188,8 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
       path === paths.testJestJson ? readFixture("node/jest-results.json") : path === paths.testCobertura ? readFixture("node/c8-cobertura.xml") : undefined;
     const { engine, result, error } = await recordRun(() => stageSummary(root, "test"), { fileContents: reports });
     expect(error).toBeUndefined();
-    expect(engine.executedCommands()).toContainEqual(expect.arrayContaining(["npx", "--no", "jest", "--json", `--outputFile=${paths.testJestJson}`]));
+    // `--` keeps npx from taking jest's flags as its own.
+    expect(engine.executedCommands()).toContainEqual(expect.arrayContaining(["npx", "--no", "--", "jest", "--json", `--outputFile=${paths.testJestJson}`]));
     expect(result).toContain("5 tests: 2 passed, 1 failed, 2 skipped");
     // Paths relative to the project (the fixture ran in /src/nodesample).
     expect(result).toContain("FAIL nodesample/jestdemo/clamp.test.js clamp fails on purpose when FAILDEMO=1: Error: expect(received).toBe(expected)");

@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { parseLcov } from "../../modules/report/coverage.js";
 import { parseJUnit } from "../../modules/report/junit.js";
 import { runLocally } from "../helpers/run-locally.js";
 import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
-import { copyExample, tempDir } from "../helpers/examples.js";
+import { copyExample, REPO, tempDir } from "../helpers/examples.js";
 
 /**
  * Real-tool tests: the exact argv the Node toolchain runs (args.ts), run with
@@ -68,18 +68,32 @@ const PARTLY_COVERED = {
   "test/partly.test.ts": 'import { test } from "node:test";\nimport { partly } from "../src/partly.js";\ntest("partly", () => {\n  partly(1);\n});\n',
 };
 
-/** A fast-check property that records how many cases it ran, into $COUNT_FILE. */
+/**
+ * fast-check properties that record how many cases they ran, into files
+ * beside the project: one leaves numRuns unset, reading no setting at all,
+ * one passes its own (which fast-check puts over the global settings).
+ */
 const COUNTING_PROPERTY = `import { writeFileSync } from "node:fs";
 import { test } from "node:test";
 import fc from "fast-check";
 
 test("counts runs", () => {
   let runs = 0;
-  fc.assert(fc.property(fc.integer(), () => { runs++; }), { numRuns: Number(process.env.FAST_CHECK_NUM_RUNS) });
-  writeFileSync(process.env.COUNT_FILE!, String(runs));
+  fc.assert(fc.property(fc.integer(), () => { runs++; }));
+  writeFileSync(new URL("../count.txt", import.meta.url), String(runs));
+});
+
+test("keeps its own numRuns", () => {
+  let runs = 0;
+  fc.assert(fc.property(fc.integer(), () => { runs++; }), { numRuns: 3 });
+  writeFileSync(new URL("../own.txt", import.meta.url), String(runs));
 });
 `;
 
+/** Writes a command's files (the fast-check setup module) where the container would have them. */
+function writeCommandFiles(command: args.TestCommand): void {
+  for (const [path, contents] of Object.entries(command.files ?? {})) writeFileSync(path, contents);
+}
 
 /** The bench stage's own verdict on a current run against a baseline, through the committed file format. */
 function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSamples[]) {
@@ -137,29 +151,56 @@ describe("node toolchain commands on the real tools", REAL_TOOL_TIMEOUT, () => {
     expect(verdict.errorLines.join("\n")).toMatch(/FAIL .*broken on purpose/);
   });
 
-  it("honours FAST_CHECK_NUM_RUNS in the property stage", async (ctx) => {
+  it("runs exactly stages.propertyTest.iterations cases per property with node --test, in tests that read no setting", async (ctx) => {
     if (!installed) return ctx.skip(skipReason);
     const root = project({ "test/count.property.test.ts": COUNTING_PROPERTY });
     const pkg = packageJson(root);
     const files = args.splitTestFiles(listFiles(root));
     expect(files.property).toEqual(["test/count.property.test.ts", "test/normalize.property.test.ts"]);
-    const countFile = join(root, "count.txt");
     const ranWith = async (iterations: number) => {
-      const command = args.propertyTestCommand("node", pkg, files.property, iterations, root);
-      const result = await runLocally(command.argv, root, { ...command.env, COUNT_FILE: countFile }, [command.results.path]);
+      const command = args.propertyTestCommand("node", pkg, files.property, iterations, root, root);
+      writeCommandFiles(command);
+      const result = await runLocally(command.argv, root, command.env, [command.results.path]);
       const suites = parseJUnit(result.files[command.results.path]!);
       return { result, suites, verdict: testVerdict({ stage: "propertyTest", run: result, suites }) };
     };
+    const counted = (name: string) => Number(readFileSync(join(root, name), "utf8"));
 
     const few = await ranWith(7);
     expect(few.verdict.status, few.result.stdout).toBe("passed");
-    expect(Number(readFileSync(countFile, "utf8"))).toBe(7);
+    expect(counted("count.txt")).toBe(7);
+    expect(counted("own.txt")).toBe(3);
     // Only property tests ran.
     expect(few.suites.flatMap((s) => s.tests).some((t) => /slugifies|answers \/healthz/.test(t.name))).toBe(false);
 
     const many = await ranWith(300);
     expect(many.verdict.status).toBe("passed");
-    expect(Number(readFileSync(countFile, "utf8"))).toBe(300);
+    expect(counted("count.txt")).toBe(300);
+    expect(counted("own.txt")).toBe(3);
+  });
+
+  it("sets vitest's fast-check runs the same way (the vitest and fast-check installed here)", async () => {
+    const root = tempDir("vitest-property-");
+    writeFileSync(join(root, "package.json"), JSON.stringify({ name: "p", type: "module", devDependencies: { vitest: "*", "fast-check": "*" } }));
+    // A node_modules of its own (the setup module is written into it) linking to this repository's packages, not its tool caches.
+    mkdirSync(join(root, "node_modules"));
+    for (const name of readdirSync(join(REPO, "node_modules")).filter((n) => !n.startsWith(".") || n === ".bin")) {
+      symlinkSync(join(REPO, "node_modules", name), join(root, "node_modules", name));
+    }
+    mkdirSync(join(root, "test"));
+    writeFileSync(
+      join(root, "test", "count.property.test.ts"),
+      COUNTING_PROPERTY.replace('import { test } from "node:test";', 'import { test } from "vitest";'),
+    );
+    const pkg = packageJson(root);
+    expect(args.detectTestRunner(pkg)).toBe("vitest");
+    const command = args.propertyTestCommand("vitest", pkg, ["test/count.property.test.ts"], 11, root, root);
+    writeCommandFiles(command);
+    const result = await runLocally(command.argv, root, command.env, [command.results.path]);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(parseJUnit(result.files[command.results.path]!).flatMap((s) => s.tests).map((t) => t.status)).toEqual(["passed", "passed"]);
+    expect(Number(readFileSync(join(root, "count.txt"), "utf8"))).toBe(11);
+    expect(Number(readFileSync(join(root, "own.txt"), "utf8"))).toBe(3);
   });
 
   it("detects a benchmark regression made on purpose against a baseline of the unmodified code", async (ctx) => {

@@ -8,10 +8,9 @@ import { mannWhitneyU } from "../../modules/report/stats.js";
 
 /**
  * Properties of the engine's own pure code, checked with fast-check. Runs per
- * property come from FAST_CHECK_NUM_RUNS, which the pipeline's property-test
- * stage sets from pipeline.yaml (stages.propertyTest.iterations).
+ * property are fast-check's global numRuns: the pipeline's property-test stage
+ * sets it from pipeline.yaml (stages.propertyTest.iterations), else 100.
  */
-const numRuns = Number(process.env["FAST_CHECK_NUM_RUNS"] ?? 100);
 
 // Text a test runner may print: XML specials, quotes, unicode, control characters.
 const testText = fc.string({ unit: fc.oneof(fc.constantFrom("<", ">", "&", "\"", "'", "]]>", "\u0007"), fc.string({ minLength: 1, maxLength: 1 }), fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 })), minLength: 1 });
@@ -36,7 +35,6 @@ describe("properties", () => {
         const back = parseJUnit(toJUnitXml(suites));
         expect(back.map((s) => s.tests.map((t) => t.status))).toEqual(suites.map((s) => s.tests.map((t) => t.status)));
       }),
-      { numRuns },
     );
   });
 
@@ -50,7 +48,6 @@ describe("properties", () => {
         expect(mannWhitneyU(y, x).p).toBeCloseTo(p, 9);
         expect(mannWhitneyU(x.map((v) => v + shift), y.map((v) => v + shift)).p).toBeCloseTo(p, 9);
       }),
-      { numRuns },
     );
   });
 
@@ -63,7 +60,6 @@ describe("properties", () => {
           for (const p of result.problems) expect(p.line).toBeGreaterThanOrEqual(1);
         }
       }),
-      { numRuns },
     );
   });
 
@@ -75,7 +71,6 @@ describe("properties", () => {
         expect(globToRegExp("**/*.ts").test(path)).toBe(true);
         expect(globToRegExp("*.ts").test(path)).toBe(dirs.length === 0);
       }),
-      { numRuns },
     );
   });
 });
