@@ -137,6 +137,20 @@ describe("pipeline.yaml errors", () => {
     const [problem] = problems("stages:\n  test: [\n");
     expect(problem).toMatchObject({ code: "CONFIG_SYNTAX", line: 3 });
   });
+
+  it("says a second document was started, in the author's words, not the parser's API", () => {
+    expect(problems("language: go\n---\nworkdir: .\n")).toEqual([
+      expect.objectContaining({ code: "CONFIG_SYNTAX", line: 2, message: "a second YAML document starts here (---)" }),
+    ]);
+  });
+
+  it("lists problems in file order", () => {
+    const found = problems("stages:\n  bench: { count: 1 }\n  test: { coverageThreshold: 120 }\nlanguage: cobol\nimages: { go: golang }\n");
+    expect(found.length).toBeGreaterThanOrEqual(4);
+    const positions = found.map((p) => [p.line, p.column] as const);
+    expect(positions).toEqual([...positions].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+    expect(found[0]!.line).toBe(2);
+  });
 });
 
 describe("language detection", () => {

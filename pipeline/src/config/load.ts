@@ -44,8 +44,9 @@ export function loadConfig(text: string | undefined, file = "pipeline.yaml"): Co
         file,
         ...at(e.pos[0]),
         path: "",
-        message: `invalid YAML: ${e.message.split("\n")[0]}`,
-        fix: "correct the YAML syntax at this position (indentation, quotes, a missing ':')",
+        ...(e.code === "MULTIPLE_DOCS"
+          ? { message: "a second YAML document starts here (---)", fix: "keep one document: merge its keys into the first and remove the ---" }
+          : { message: `invalid YAML: ${e.message.split("\n")[0]}`, fix: "correct the YAML syntax at this position (indentation, quotes, a missing ':')" }),
       })),
     };
   }
@@ -73,7 +74,10 @@ export function loadConfig(text: string | undefined, file = "pipeline.yaml"): Co
   const parsed = pipelineConfigSchema.safeParse(raw, { reportInput: true, error: describeIssue });
   if (parsed.success) return { ok: true, config: parsed.data, problems: [] };
 
-  const problems = parsed.error.issues.flatMap((issue) => toProblems(issue, doc.contents, file, at));
+  // In file order, as an editor lists them; zod reports in schema order.
+  const problems = parsed.error.issues
+    .flatMap((issue) => toProblems(issue, doc.contents, file, at))
+    .sort((a, b) => a.line - b.line || a.column - b.column);
   return { ok: false, problems };
 }
 
