@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { IMAGES } from "../../modules/pins.js";
 import { examplePath, type ExampleName } from "../helpers/examples.js";
 
 /** What the examples promise a release builds and deploys: checked on their real files. */
@@ -24,6 +25,7 @@ function stages(dockerfile: string): Stage[] {
 }
 
 const EXAMPLES: ExampleName[] = ["go-service", "node-service", "python-service"];
+const TOOLCHAIN_IMAGE: Record<ExampleName, string> = { "go-service": IMAGES.go, "node-service": IMAGES.node, "python-service": IMAGES.python };
 
 describe.each(EXAMPLES)("%s Dockerfile", (name) => {
   const all = stages(readFileSync(join(examplePath(name), "Dockerfile"), "utf8"));
@@ -46,6 +48,10 @@ describe.each(EXAMPLES)("%s Dockerfile", (name) => {
     expect(of("HEALTHCHECK")).toEqual([expect.stringMatching(/^HEALTHCHECK\s.*CMD \[/)]);
     const labels = of("LABEL").join(" ");
     for (const key of ["title", "description", "source", "licenses", "version"]) expect(labels).toContain(`org.opencontainers.image.${key}=`);
+  });
+
+  it("builds on the image its CI runs in: what ships is what was tested", () => {
+    expect(all[0]!.from.split(/\s+/)[1]).toBe(TOOLCHAIN_IMAGE[name]);
   });
 
   it("pins its base images to a patch version (or a digest)", () => {
