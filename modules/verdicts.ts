@@ -103,6 +103,8 @@ export interface BenchGateOptions {
   baselinePath: string;
   /** The committed baseline file's text, `undefined` when there is none yet. */
   baselineText: string | undefined;
+  /** Why the baseline could not be read (something else at its path): fails this stage alone. */
+  baselineProblem?: string;
 }
 
 export function benchVerdict(evidence: { run: ToolRun; current: BenchmarkSamples[]; gate: BenchGateOptions }): StageVerdict {
@@ -118,6 +120,9 @@ export function benchVerdict(evidence: { run: ToolRun; current: BenchmarkSamples
       errorLines: [`${run.argv.join(" ")} exited with code ${run.exitCode}`, ...pickErrorLines(`${run.stderr}\n${run.stdout}`)],
       reports,
     };
+  }
+  if (gate.baselineProblem !== undefined) {
+    return { status: "failed", details: [`${count(current.length, "benchmark")} measured`], errorLines: gate.baselineProblem.split("\n"), reports };
   }
   if (current.length === 0) {
     return { status: "skipped", details: [`no benchmarks found by ${run.argv.join(" ")}`], errorLines: [], reports };

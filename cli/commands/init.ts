@@ -1,9 +1,10 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { stringify } from "yaml";
 import { detectLanguage, LANGUAGE_MARKERS } from "../../pipeline/src/config/detect.js";
-import { pipelineConfigSchema, type Language } from "../../pipeline/src/config/schema.js";
+import { pipelineJsonSchema, type Language } from "../../pipeline/src/config/schema.js";
 import { CliError } from "../errors.js";
-import { pathKind } from "../path-kind.js";
+import { pathKind, systemError } from "../path-kind.js";
 
 export interface InitOptions {
   dir: string;
@@ -17,6 +18,9 @@ export function init(options: InitOptions): { file: string; language: Language }
   if (dir === "missing") {
     throw new CliError("INIT_DIR_NOT_FOUND", `--dir ${options.dir}: no such directory.\n  Fix: pass the project folder, or create it first: mkdir -p ${options.dir}`);
   }
+  if (dir === "no-access") {
+    throw new CliError("INIT_DIR_NO_ACCESS", `--dir ${options.dir}: permission denied: a folder on its path cannot be searched.\n  Fix: make that folder searchable by this user (chmod u+x), or pass a folder you own.`);
+  }
   if (dir !== "directory") {
     throw new CliError("INIT_DIR_NOT_A_DIRECTORY", `--dir ${options.dir} is not a directory.\n  Fix: pass the project folder that holds it: --dir ${dirname(options.dir)}`);
   }
@@ -25,66 +29,121 @@ export function init(options: InitOptions): { file: string; language: Language }
   if (existing === "directory") {
     throw new CliError("INIT_TARGET_IS_A_DIRECTORY", `${file} is a directory, so no pipeline.yaml can be written there.\n  Fix: rename or remove that directory.`);
   }
-  if (existing !== "missing" && !options.force) {
+  if (existing === "no-access") {
+    throw new CliError("INIT_DIR_NO_ACCESS", `--dir ${options.dir}: permission denied: the folder cannot be searched.\n  Fix: make it searchable by this user (chmod u+x ${options.dir}), or pass a folder you own.`);
+  }
+  if (existing === "other") {
+    // Writing into a FIFO blocks until something reads it, and would not replace it: refuse even with --force.
+    throw new CliError("INIT_TARGET_NOT_A_FILE", `${file} is not a regular file (a FIFO, socket or device).\n  Fix: remove it (rm ${file}), then run pipeline init again.`);
+  }
+  if (existing === "file" && !options.force) {
     throw new CliError("INIT_EXISTS", `${file} already exists.\n  Fix: edit it, or pass --force to replace it.`);
   }
-  const entries = readdirSync(options.dir);
-  const language = options.language ?? detectLanguage(entries);
+  let detected: Language | undefined;
+  try {
+    detected = detectLanguage(readdirSync(options.dir));
+  } catch (error) {
+    const failure = cannot("list", options.dir, options.dir, error);
+    // With --language the listing only decides whether to write the language line, and writing it is always right.
+    if (!options.language) throw failure;
+  }
+  const language = options.language ?? detected;
   if (!language) {
     throw new CliError(
       "INIT_NO_LANGUAGE",
       `cannot detect the language of ${options.dir}: none of ${LANGUAGE_MARKERS.join(", ")} is there.\n  Fix: pass --language go|node|python.`,
     );
   }
-  writeFileSync(file, configTemplate(language));
+  // A --language that detection would not find must be written, or the pipeline would run another toolchain.
+  try {
+    writeFileSync(file, configTemplate(language, { pinLanguage: language !== detected }));
+  } catch (error) {
+    // With --force the existing file is the one to fix; otherwise the folder that gets a new file.
+    throw cannot("write", file, existing === "file" ? file : options.dir, error);
+  }
   return { file, language };
 }
 
-/** The commented template; every value shown is the default, so it validates as written. */
-export function configTemplate(language: Language): string {
-  const d = pipelineConfigSchema.parse({});
-  const s = d.stages;
-  return `# pipeline.yaml: configuration of \`dagger call ci\` (and \`pipeline plan ci\`).
-# Every key is optional; the values below are the defaults. Editor completion:
-# point your YAML language server at pipeline.schema.json.
-version: 1
+/** What the filesystem refused, as a CliError naming `path` and what to chmod; anything but a failed system call is a bug and is rethrown. */
+function cannot(action: "list" | "write", path: string, fixPath: string, error: unknown): CliError {
+  const failure = systemError(error);
+  if (!failure) throw error;
+  const denied = failure.code === "EACCES" || failure.code === "EPERM";
+  const [what, mode] = action === "list" ? ["readable", "r"] : ["writable", "w"];
+  const fix = denied
+    ? `make ${fixPath} ${what} by this user (chmod u+${mode} ${fixPath}), or pass --dir a folder you own`
+    : "pass --dir your project's folder, on a file system that accepts new files";
+  return new CliError(action === "list" ? "INIT_CANNOT_LIST" : "INIT_CANNOT_WRITE", `cannot ${action} ${path}: ${failure.reason}.\n  Fix: ${fix}.`);
+}
 
-# go | node | python; detected from go.mod, package.json, pyproject.toml or
-# requirements.txt when absent.
-language: ${language}
+/** Keys that only one language uses, left out of the other languages' files; `note` stands in for a missing description. */
+export const LANGUAGE_ONLY_KEYS: Readonly<Record<string, { language: Language; note?: string }>> = {
+  "images.go": { language: "go", note: "Go toolchain: go vet, gofmt, tests, fuzz seeds, benchmarks." },
+  "images.golangciLint": { language: "go", note: "golangci-lint, run instead of go vet + gofmt when a .golangci.* config exists." },
+  "images.node": { language: "node", note: "Node and npm: every stage." },
+  "images.python": { language: "python", note: "Python: every stage, with ruff, pytest and hypothesis installed." },
+  "stages.test.race": { language: "go" },
+};
 
-# The project's folder, relative to the repository root (monorepos).
-workdir: ${d.workdir}
+/** Shown for keys with no default, so the file documents them too: uncommented, they change the config. */
+const EXAMPLES: Readonly<Record<string, (language: Language) => unknown>> = {
+  language: (language) => language,
+  "stages.lint.commands": (language) => ({ go: [["go", "vet", "./..."]], node: [["npm", "run", "lint"]], python: [["ruff", "check", "."]] })[language],
+  "release.image": () => "ghcr.io/<owner>/<name>",
+};
 
-# Tool images, pinned by tag or digest: an upgrade is one edit.
-images:
-  go: ${d.images.go}
-  golangciLint: ${d.images.golangciLint}
-  node: ${d.images.node}
-  python: ${d.images.python}
+interface SchemaNode {
+  description?: string;
+  default?: unknown;
+  properties?: Record<string, SchemaNode>;
+}
 
-stages:
-  lint:
-    enabled: ${s.lint.enabled}
-    # commands: [[npm, run, lint]]   # replaces the toolchain's linters; argv arrays, no shell
-  test:
-    enabled: ${s.test.enabled}
-    race: ${s.test.race}                 # Go: the race detector
-    coverageThreshold: ${s.test.coverageThreshold}      # percent; 0 disables the gate
-  propertyTest:
-    enabled: ${s.propertyTest.enabled}
-    iterations: ${s.propertyTest.iterations}            # testing/quick MaxCount, hypothesis max_examples, fast-check numRuns
-  bench:
-    enabled: ${s.bench.enabled}
-    count: ${s.bench.count}                   # samples per benchmark
-    regressionThreshold: ${s.bench.regressionThreshold}    # percent slowdown that fails, when significant
-    alpha: ${s.bench.alpha}                # Mann-Whitney U significance level
-    baseline: ${s.bench.baseline}   # write it with: dagger call bench-baseline -o <path>
+interface Row {
+  text: string;
+  note?: string | undefined;
+  live?: boolean;
+}
 
-# \`dagger call release --tag v1.2.0\` builds the Dockerfile and publishes it here.
-# release:
-#   image: ghcr.io/<owner>/<name>
-#   platforms: [${d.release.platforms.join(", ")}]
-#   dockerfile: ${d.release.dockerfile}
+/**
+ * The pipeline.yaml that init writes. Keys, descriptions and defaults come from
+ * the schema (its JSON Schema form); every default is commented out, so the
+ * tool's defaults keep applying and a pin bump reaches the user on upgrade.
+ */
+export function configTemplate(language: Language, options: { pinLanguage?: boolean } = {}): string {
+  const rows = schemaRows(pipelineJsonSchema(), [], language, options.pinLanguage ?? false);
+  const width = Math.max(...rows.map((row) => row.text.length)) + 2;
+  const lines = rows.map(({ text, note, live }) => {
+    const line = text === "" ? "" : `${live ? "" : "# "}${text}`;
+    return note ? `${line.padEnd(width)}  # ${note.replace(/\s+/g, " ")}` : line;
+  });
+  // No yaml-language-server line is written: no URL serves this schema, and the installed CLI's own schema matches its defaults.
+  return `# pipeline.yaml: configuration of \`dagger call ci\` (and \`pipeline plan ci\`), written by \`pipeline init\`.
+# Each commented-out line shows a default, which applies while the line stays
+# commented, so upgrading pipeline also upgrades it. To change a value, remove
+# the "# " of its line and of the keys above it. \`pipeline validate\` checks the file.
+# Editor completion: run \`pipeline schema > pipeline.schema.json\` (again after
+# each upgrade), then put \`# yaml-language-server: $schema=./pipeline.schema.json\`
+# on the first line of this file.
+
+${lines.join("\n")}
 `;
+}
+
+function schemaRows(node: SchemaNode, path: string[], language: Language, pinLanguage: boolean): Row[] {
+  return Object.entries(node.properties ?? {}).flatMap(([key, child]): Row[] => {
+    const at = [...path, key].join(".");
+    const only = LANGUAGE_ONLY_KEYS[at];
+    if (only && only.language !== language) return [];
+    const indent = "  ".repeat(path.length);
+    const note = child.description ?? only?.note;
+    if (child.properties) {
+      const gap = path.length === 0 ? [{ text: "" }] : [];
+      return [...gap, { text: `${indent}${key}:`, note }, ...schemaRows(child, [...path, key], language, pinLanguage)];
+    }
+    const value = child.default !== undefined ? child.default : EXAMPLES[at]?.(language);
+    // $schema and the other stages' commands: the header and lint's example cover them.
+    if (value === undefined) return [];
+    const text = `${indent}${key}: ${stringify(value, { collectionStyle: "flow", flowCollectionPadding: false }).trim()}`;
+    return [{ text, note, live: at === "language" && pinLanguage }];
+  });
 }

@@ -90,13 +90,10 @@ function withFiles(returned: string, records: readonly CallRecord[]): string {
 function renderOutcome(outcome: PlanResult["outcome"]): string {
   const head = "\nWith every exec answering exit code 0 and empty output, the function ";
   if (outcome.ok) return `${head}returns ${outcome.returned}.\n`;
-  return `${head}fails:\n${indent(firstLines(outcome.error, 12))}\n`;
-}
-
-function firstLines(text: string, n: number): string {
-  return text.split("\n").slice(0, n).join("\n");
+  // Whole: the error is the function's summary, already concise, and its reasons come after the stage table.
+  return `${head}fails:\n${indent(outcome.error.trimEnd())}\n`;
 }
 
 function indent(text: string): string {
-  return text.replace(/^/gm, "  ");
+  return text.replace(/^(?=.)/gm, "  ");
 }

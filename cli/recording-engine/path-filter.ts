@@ -1,5 +1,11 @@
-/** Minimal doublestar glob: `**` spans folders, `*` and `?` stay within one, `{a,b}` alternates. */
+/**
+ * Minimal doublestar glob: `**` spans folders, `*` and `?` stay within one,
+ * `{a,b}` alternates. A comma outside braces and an unbalanced brace are
+ * literal characters, so every alternation sits in a group the anchors enclose.
+ */
 export function globToRegExp(pattern: string): RegExp {
+  const groups = braceGroups(pattern);
+  const open: number[] = []; // braces of the groups we are inside
   let out = "";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -9,12 +15,27 @@ export function globToRegExp(pattern: string): RegExp {
       i += slash ? 2 : 1;
     } else if (c === "*") out += "[^/]*";
     else if (c === "?") out += "[^/]";
-    else if (c === "{") out += "(?:";
-    else if (c === "}") out += ")";
-    else if (c === ",") out += "|";
-    else out += c.replace(/[.+^$()|[\]\\]/g, "\\$&");
+    else if (c === "{" && groups.has(i)) {
+      open.push(i);
+      out += "(?:";
+    } else if (c === "}" && open.length && groups.get(open[open.length - 1]!) === i) {
+      open.pop();
+      out += ")";
+    } else if (c === "," && open.length) out += "|";
+    else out += c.replace(/[.+^$(){}|[\]\\]/g, "\\$&");
   }
   return new RegExp(`^${out}$`);
+}
+
+/** Opening brace index → its closing brace, for the balanced pairs only. */
+function braceGroups(pattern: string): Map<number, number> {
+  const groups = new Map<number, number>();
+  const stack: number[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === "{") stack.push(i);
+    else if (pattern[i] === "}" && stack.length) groups.set(stack.pop()!, i);
+  }
+  return groups;
 }
 
 /** Whether a path (slash-separated, relative to the directory; "" is the directory itself) is part of it. */

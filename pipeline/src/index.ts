@@ -80,7 +80,7 @@ export class Pipeline {
   @func()
   async benchBaseline(): Promise<File> {
     const loaded = await loadProject(this.source);
-    const run = await runLoadedStages({ ...loaded, baselineText: undefined }, ["bench"]);
+    const run = await runLoadedStages({ ...loaded, baselineText: undefined, baselineProblem: undefined }, ["bench"]);
     const current = run.results[0]?.reports["bench/current.json"];
     if (run.failed || current === undefined) throw new Error(run.summary);
     return dag.directory().withNewFile("bench-baseline.json", current).file("bench-baseline.json");

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { configTemplate } from "../../cli/commands/init.js";
+import { parse } from "yaml";
+import { configTemplate, LANGUAGE_ONLY_KEYS } from "../../cli/commands/init.js";
 import { loadConfig } from "../../pipeline/src/config/load.js";
-import { LANGUAGES } from "../../pipeline/src/config/schema.js";
+import { LANGUAGES, pipelineJsonSchema } from "../../pipeline/src/config/schema.js";
 import { cli, CLI_BIN } from "../helpers/cli.js";
-
 
 function tempDir(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "pipeline-cli-"));
@@ -16,12 +16,20 @@ function tempDir(files: Record<string, string> = {}): string {
 }
 
 describe("pipeline validate", () => {
-  it("exits 0 for a valid file and for no file at all (defaults)", async () => {
+  it("exits 0 for a valid file, and for no file at all, saying the defaults apply rather than that a file is valid", async () => {
     const dir = tempDir({ "pipeline.yaml": "language: go\n" });
     expect(await cli("validate", join(dir, "pipeline.yaml"))).toMatchObject({ code: 0, out: `${join(dir, "pipeline.yaml")}: valid\n` });
-    const empty = tempDir();
-    process.chdir(empty);
-    expect((await cli("validate")).code).toBe(0);
+    const cwd = process.cwd();
+    try {
+      process.chdir(tempDir());
+      expect(await cli("validate")).toEqual({
+        code: 0,
+        out: `no pipeline.yaml in ${process.cwd()}: every key takes its default (pipeline init writes a commented one)\n`,
+        err: "",
+      });
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it("exits 1 with file:line:column, key path and fix for an invalid file", async () => {
@@ -43,22 +51,131 @@ describe("pipeline validate", () => {
   });
 });
 
+/** The template with every commented-out key line uncommented: what a user gets by uncommenting all of it. */
+function uncommented(text: string): string {
+  return text.replace(/^# ( *[\w$]+:(?: |$))/gm, "$1");
+}
+
+const defaults = loadConfig("");
+
+/** Dotted paths of every leaf key in a YAML mapping. */
+function leafKeys(value: unknown, path: string[] = []): string[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [path.join(".")];
+  return Object.entries(value).flatMap(([key, child]) => leafKeys(child, [...path, key]));
+}
+
 describe("pipeline init", () => {
-  it("writes a commented pipeline.yaml for the detected language that validates as written", async () => {
+  it("writes a commented pipeline.yaml for the detected language that validates and, as written, is the defaults", async () => {
     const dir = tempDir({ "go.mod": "module example.com/x\n\ngo 1.19\n" });
     const result = await cli("init", "--dir", dir);
     expect(result).toMatchObject({ code: 0, out: `wrote ${join(dir, "pipeline.yaml")} (language: go)\n` });
     const text = readFileSync(join(dir, "pipeline.yaml"), "utf8");
     expect(text).toMatch(/^# pipeline\.yaml/);
-    const loaded = loadConfig(text);
-    expect(loaded.ok && loaded.config.language).toBe("go");
+    expect(text).toContain("#   golangciLint: ");
+    expect(loadConfig(text)).toEqual(defaults);
   });
 
-  it.each(LANGUAGES)("the %s template is valid and equals the defaults", (language) => {
-    const loaded = loadConfig(configTemplate(language));
-    const defaults = loadConfig(`language: ${language}\n`);
-    expect(loaded.ok && defaults.ok).toBe(true);
-    if (loaded.ok && defaults.ok) expect(loaded.config).toEqual(defaults.config);
+  it.each(LANGUAGES)("the %s template, as written, loads exactly as an empty file does", (language) => {
+    expect(defaults.ok).toBe(true);
+    expect(loadConfig(configTemplate(language))).toEqual(defaults);
+  });
+
+  // The strict schema rejects unknown keys, so this also proves every key init writes exists in the schema.
+  it.each(LANGUAGES)("the %s template, uncommented, is valid and shows the defaults (plus three examples)", (language) => {
+    const loaded = loadConfig(uncommented(configTemplate(language)));
+    expect(loaded.problems).toEqual([]);
+    if (!loaded.ok || !defaults.ok) return;
+    const lint = { go: [["go", "vet", "./..."]], node: [["npm", "run", "lint"]], python: [["ruff", "check", "."]] }[language];
+    const expected = structuredClone(defaults.config);
+    Object.assign(expected, { language });
+    Object.assign(expected.release, { image: "ghcr.io/<owner>/<name>" });
+    Object.assign(expected.stages.lint, { commands: lint });
+    expect(loaded.config).toEqual(expected);
+  });
+
+  it.each([
+    ["go", ["go", "golangciLint"], true],
+    ["node", ["node"], false],
+    ["python", ["python"], false],
+  ] as const)("the %s template names only its own images, and the race detector only for Go", (language, images, race) => {
+    const keys = leafKeys(parse(uncommented(configTemplate(language))));
+    expect(keys.filter((key) => key.startsWith("images.")).sort()).toEqual(images.map((image) => `images.${image}`).sort());
+    expect(keys.includes("stages.test.race")).toBe(race);
+  });
+
+  it("LANGUAGE_ONLY_KEYS covers every image and every key the schema calls language-only, and nothing else", () => {
+    const described = new Map<string, string | undefined>();
+    const walk = (node: { description?: string; properties?: Record<string, object> }, path: string[]): void => {
+      for (const [key, child] of Object.entries(node.properties ?? {})) {
+        const at = [...path, key];
+        described.set(at.join("."), (child as { description?: string }).description);
+        walk(child, at);
+      }
+    };
+    walk(pipelineJsonSchema(), []);
+    const languageOnly = [...described].flatMap(([key, description]) => {
+      const only = /^(Go|Node|Python) only\b/.exec(description ?? "")?.[1]?.toLowerCase();
+      return only ? [[key, only]] : [];
+    });
+    const images = [...described.keys()].filter((key) => key.startsWith("images."));
+    expect(Object.keys(LANGUAGE_ONLY_KEYS).sort()).toEqual([...images, ...languageOnly.map(([key]) => key!)].sort());
+    for (const [key, language] of languageOnly) expect(LANGUAGE_ONLY_KEYS[key!]?.language, key).toBe(language);
+    // An image named after a language belongs to it (images.golangciLint is Go's by the table alone).
+    for (const language of LANGUAGES) expect(LANGUAGE_ONLY_KEYS[`images.${language}`]?.language).toBe(language);
+  });
+
+  it("writes the language line itself only when --language overrides what detection finds", async () => {
+    const dir = tempDir({ "go.mod": "module x\n", "package.json": "{}" });
+    expect((await cli("init", "--dir", dir, "--language", "node")).code).toBe(0);
+    const loaded = loadConfig(readFileSync(join(dir, "pipeline.yaml"), "utf8"));
+    expect(loaded.ok && loaded.config.language).toBe("node");
+    expect((await cli("init", "--dir", dir, "--language", "go", "--force")).code).toBe(0);
+    expect(readFileSync(join(dir, "pipeline.yaml"), "utf8")).toMatch(/^# language: go /m);
+  });
+
+  // Pins appear verbatim: a pin bump changes the file init writes, so this snapshot is updated with it (vitest -u).
+  it("tells the user how to get the schema for editor completion, and documents each key on its line", () => {
+    expect(configTemplate("node")).toMatchInlineSnapshot(`
+      "# pipeline.yaml: configuration of \`dagger call ci\` (and \`pipeline plan ci\`), written by \`pipeline init\`.
+      # Each commented-out line shows a default, which applies while the line stays
+      # commented, so upgrading pipeline also upgrades it. To change a value, remove
+      # the "# " of its line and of the keys above it. \`pipeline validate\` checks the file.
+      # Editor completion: run \`pipeline schema > pipeline.schema.json\` (again after
+      # each upgrade), then put \`# yaml-language-server: $schema=./pipeline.schema.json\`
+      # on the first line of this file.
+
+      # version: 1                                   # Config format version.
+      # language: node                               # Project language; detected from go.mod, package.json, pyproject.toml or requirements.txt when absent.
+      # workdir: .                                   # The project's folder, relative to the repository root (for monorepos).
+
+      # images:                                      # Tool images, each pinned by a version tag or a digest: a floating tag like latest or alpine is rejected.
+      #   node: node:22.12.0-bookworm-slim           # Node and npm: every stage.
+
+      # stages:                                      # Per-stage switches and options.
+      #   lint:                                      # Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff.
+      #     enabled: true                            # Run the lint stage.
+      #     commands: [[npm, run, lint]]             # Commands to run instead of the toolchain's defaults, each an argv array.
+      #   test:                                      # Unit tests with coverage, written as JUnit and Cobertura reports.
+      #     enabled: true                            # Run the unit-test stage.
+      #     coverageThreshold: 80                    # Fail when coverage is below this percentage: lines (Go: statements; coverage.py: its own total, with branches when measured). 0 disables the gate.
+      #   propertyTest:                              # Property tests: Go fuzz seeds and TestProperty*, hypothesis (-m property), fast-check (*.property.test.*).
+      #     enabled: true                            # Run the property-test stage.
+      #     iterations: 100                          # Cases per property: testing/quick -quickchecks, hypothesis max_examples, fast-check numRuns.
+      #   bench:                                     # Benchmarks, compared against a committed baseline.
+      #     enabled: true                            # Run the benchmark stage.
+      #     count: 6                                 # Samples per benchmark (go test -count); at least 4, so a regression can be significant.
+      #     regressionThreshold: 10                  # Fail on a statistically significant slowdown larger than this percentage.
+      #     alpha: 0.05                              # Significance level of the Mann-Whitney U test, as benchstat uses.
+      #     baseline: .pipeline/bench-baseline.json  # Baseline file, relative to the project; write it with \`dagger call bench-baseline\`.
+
+      # release:                                     # Releases: \`dagger call release --tag v1.2.0\` runs every gate, then builds and publishes the image.
+      #   image: ghcr.io/<owner>/<name>              # Image to publish, without tag, like ghcr.io/acme/go-service. Required by \`dagger call release\`.
+      #   registryUsername: pipeline                 # Registry user for the token given as --registry-token (GHCR: any non-empty name).
+      #   dockerfile: Dockerfile                     # Dockerfile, relative to the project.
+      #   platforms: [linux/amd64, linux/arm64]      # Platforms of the multi-arch image.
+      "
+    `);
+
   });
 
   it("refuses to overwrite without --force, and fails clearly when the language is unknown", async () => {

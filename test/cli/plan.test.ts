@@ -76,6 +76,24 @@ describe("pipeline plan", () => {
     expect(badArg.err).toContain("ci has no argument tag");
   });
 
+  it("prints why the function fails, after the summary table: every failing stage's reason", async () => {
+    // A Go tree that pipeline.yaml calls a Node project: every Node stage fails for want of package.json.
+    const root = copyExample("go-service", { "pipeline.yaml": "language: node\n" });
+    const { code, out } = await cli("plan", "ci", "--source", root);
+    expect(code).toBe(1);
+    const sections = out.slice(out.indexOf("the function fails:")).split(/^ {2}## /m).slice(1);
+    expect(sections.map((s) => s.split("\n")[0])).toEqual(["❌ lint", "❌ test", "❌ propertyTest", "❌ bench"]);
+    for (const section of sections) expect(section).toContain("package.json not found in the project folder");
+  });
+
+  it("exits 1 naming pipeline.yaml when it is a directory", async () => {
+    const root = copyExample("go-service");
+    mkdirSync(join(root, "pipeline.yaml"));
+    const { code, err } = await cli("plan", "ci", "--source", root);
+    expect(code).toBe(1);
+    expect(err).toContain(`error: ${root}: pipeline.yaml is a directory, not a file.\n  Fix: remove or rename the pipeline.yaml/ folder`);
+  });
+
   it("sees the source as `dagger call` uploads it, without the module's ignore list", async () => {
     const root = copyExample("node-service");
     for (const dir of ["reports", "pipeline/sdk", ".hypothesis", "lib"]) {

@@ -1,4 +1,4 @@
-import { cpSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { recordRun } from "../../cli/recording-engine/run.js";
@@ -52,6 +52,36 @@ describe("pipeline.yaml in the module", () => {
     const { error } = await recordRun(async () => (await pipelineOn(root)).ci());
     expect((error as Error).name).toBe("PipelineUserError");
     expect((error as Error).message).toContain('Fix: set "language: go|node|python" (and "workdir" if the project is in a subfolder)');
+  });
+
+  it("refuses a pipeline.yaml that is a directory instead of applying the defaults", async () => {
+    const root = tempDir("config-dir-");
+    cpSync(examplePath("go-service"), root, { recursive: true });
+    mkdirSync(join(root, "pipeline.yaml"));
+    writeFileSync(join(root, "pipeline.yaml", "settings.yaml"), "language: go\n");
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).ci());
+    expect((error as Error).name).toBe("PipelineUserError");
+    expect((error as Error).message).toBe(
+      "pipeline.yaml is a directory, not a file.\n" +
+        "  Fix: remove or rename the pipeline.yaml/ folder at the repository root, and put the pipeline's settings in a file named pipeline.yaml (or in none, for the defaults).",
+    );
+    expect(engine.executedCommands()).toEqual([]);
+  });
+
+  it("fails bench alone, naming stages.bench.baseline and the fix from the repository root, when the baseline is a directory", async () => {
+    const root = monorepo("workdir: services/api\nstages:\n  bench: { baseline: perf/baseline.json }\n");
+    mkdirSync(join(root, "services/api/perf/baseline.json"), { recursive: true });
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).ci());
+    const message = (error as Error).message;
+    expect(message).toContain("❌ Failed**: bench (1 of 4 stages)");
+    expect(message).toContain('pipeline.yaml: stages.bench.baseline "perf/baseline.json" is a directory, not a baseline file.');
+    // dagger call runs at the repository root, so the -o path includes the workdir.
+    expect(message).toContain("Fix: remove or rename the folder services/api/perf/baseline.json, then record a baseline with: dagger call bench-baseline -o services/api/perf/baseline.json");
+    expect(message).not.toContain("read ");
+    // The other stages ran, and bench-baseline still measures.
+    expect(engine.executedCommands().length).toBeGreaterThan(3);
+    const baseline = await recordRun(async () => (await pipelineOn(root)).benchBaseline());
+    expect(String(baseline.error)).not.toContain("is a directory");
   });
 
   it("skips a disabled stage with the key that disabled it, and runs nothing for it", async () => {

@@ -34,7 +34,7 @@ const test = section(
     race: z.boolean().default(true).describe("Go only: run tests with the race detector."),
     coverageThreshold: percent
       .default(80)
-      .describe("Fail when line (Go: statement) coverage is below this percentage. 0 disables the gate."),
+      .describe("Fail when coverage is below this percentage: lines (Go: statements; coverage.py: its own total, with branches when measured). 0 disables the gate."),
     commands,
   }),
 ).describe("Unit tests with coverage, written as JUnit and Cobertura reports.");
@@ -47,7 +47,7 @@ const propertyTest = section(
       .int()
       .min(1)
       .default(100)
-      .describe("Cases per property: testing/quick MaxCount, hypothesis max_examples, fast-check numRuns."),
+      .describe("Cases per property: testing/quick -quickchecks, hypothesis max_examples, fast-check numRuns."),
     commands,
   }),
 ).describe("Property tests: Go fuzz seeds and TestProperty*, hypothesis (-m property), fast-check (*.property.test.*).");

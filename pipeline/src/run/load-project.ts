@@ -17,11 +17,20 @@ export interface LoadedProject {
   project: Project;
   /** The committed benchmark baseline's text, when there is one; the bench stage parses it, so a broken file fails that stage alone. */
   baselineText: string | undefined;
+  /** Set when something other than a file is at the baseline's path. */
+  baselineProblem?: string;
 }
 
 /** Reads pipeline.yaml (optional), applies `workdir`, and detects the language. */
 export async function loadProject(source: Directory): Promise<LoadedProject> {
   const rootEntries = await source.entries();
+  // A folder is listed with a trailing slash: without this check it would pass for "no config" and the defaults would apply silently.
+  if (rootEntries.includes(`${CONFIG_FILE}/`)) {
+    throw new PipelineUserError(
+      `${CONFIG_FILE} is a directory, not a file.\n` +
+        `  Fix: remove or rename the ${CONFIG_FILE}/ folder at the repository root, and put the pipeline's settings in a file named ${CONFIG_FILE} (or in none, for the defaults).`,
+    );
+  }
   const text = rootEntries.includes(CONFIG_FILE) ? await source.file(CONFIG_FILE).contents() : undefined;
   const loaded = loadConfig(text, CONFIG_FILE);
   if (!loaded.ok) {
@@ -44,7 +53,24 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
     );
   }
   const project: Project = { source: dir, entries };
-  const baselinePath = config.stages.bench.baseline;
-  const baselineText = (await dir.exists(baselinePath)) ? await dir.file(baselinePath).contents() : undefined;
-  return { config, language, project, baselineText };
+  return { config, language, project, ...(await readBaseline(dir, config)) };
+}
+
+/**
+ * The baseline's text, none when there is none; something else at its path is
+ * a problem of the bench stage alone (like a baseline that does not parse),
+ * not "no baseline".
+ */
+async function readBaseline(dir: Directory, config: PipelineConfig): Promise<Pick<LoadedProject, "baselineText" | "baselineProblem">> {
+  const path = config.stages.bench.baseline;
+  if (await dir.exists(path, { expectedType: ExistsType.RegularType })) return { baselineText: await dir.file(path).contents() };
+  if (!(await dir.exists(path))) return { baselineText: undefined };
+  const fromRoot = config.workdir === "." ? path : `${config.workdir}/${path}`;
+  return {
+    baselineText: undefined,
+    baselineProblem:
+      `${CONFIG_FILE}: stages.bench.baseline "${path}" is a directory, not a baseline file.\n` +
+      `Fix: remove or rename the folder ${fromRoot}, then record a baseline with: dagger call bench-baseline -o ${fromRoot}\n` +
+      `(or set stages.bench.baseline in ${CONFIG_FILE} to a file path).`,
+  };
 }

@@ -54,6 +54,7 @@ function runStage(loaded: LoadedProject, stage: StageName): Promise<StageResult>
         alpha: bench.alpha,
         baselinePath: bench.baseline,
         baselineText: loaded.baselineText,
+        baselineProblem: loaded.baselineProblem,
       });
     }
   }
