@@ -76,14 +76,25 @@ describe("pipeline plan", () => {
     expect(badArg.err).toContain("ci has no argument tag");
   });
 
-  it("prints why the function fails, after the summary table: every failing stage's reason", async () => {
-    // A Go tree that pipeline.yaml calls a Node project: every Node stage fails for want of package.json.
-    const root = copyExample("go-service", { "pipeline.yaml": "language: node\n" });
+  it("prints why the function fails, after the summary table: the failing stage's reason and fix", async () => {
+    // A directory where the benchmark baseline belongs fails the bench stage, with a reason the table alone lacks.
+    const root = copyExample("go-service");
+    mkdirSync(join(root, ".pipeline/bench-baseline.json"), { recursive: true });
     const { code, out } = await cli("plan", "ci", "--source", root);
     expect(code).toBe(1);
     const sections = out.slice(out.indexOf("the function fails:")).split(/^ {2}## /m).slice(1);
-    expect(sections.map((s) => s.split("\n")[0])).toEqual(["❌ lint", "❌ test", "❌ propertyTest", "❌ bench"]);
-    for (const section of sections) expect(section).toContain("package.json not found in the project folder");
+    const bench = sections.find((s) => s.startsWith("❌ bench"));
+    expect(bench).toContain('stages.bench.baseline ".pipeline/bench-baseline.json" is a directory, not a baseline file.');
+    expect(bench).toContain("Fix: remove or rename the folder .pipeline/bench-baseline.json");
+  });
+
+  it("exits 1 before running anything when pipeline.yaml names a language whose manifest is missing", async () => {
+    const root = copyExample("go-service", { "pipeline.yaml": "language: node\n" });
+    const { code, out, err } = await cli("plan", "ci", "--source", root);
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toContain('pipeline.yaml: language "node", but the repository root has no package.json (its files look like a go project).');
+    expect(err).toContain("Fix: correct language (or remove it, to detect the language), or point workdir at the folder with the package.json.");
   });
 
   it("exits 1 naming pipeline.yaml when it is a directory", async () => {

@@ -16,3 +16,6 @@ export function detectLanguage(rootEntries: readonly string[]): Language | undef
 }
 
 export const LANGUAGE_MARKERS: readonly string[] = MARKERS.map((m) => m.file);
+
+/** The manifest a toolchain cannot run without: go.mod for Go, package.json for Node (Python can run bare). */
+export const REQUIRED_MANIFEST: Readonly<Partial<Record<Language, string>>> = { go: "go.mod", node: "package.json" };

@@ -1,6 +1,6 @@
 import { ExistsType, type Directory } from "@dagger.io/dagger";
 import type { Project } from "../../../modules/project.js";
-import { detectLanguage, LANGUAGE_MARKERS } from "../config/detect.js";
+import { detectLanguage, LANGUAGE_MARKERS, REQUIRED_MANIFEST } from "../config/detect.js";
 import { formatProblem, loadConfig } from "../config/load.js";
 import type { Language, PipelineConfig } from "../config/schema.js";
 
@@ -50,6 +50,15 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
     throw new PipelineUserError(
       `cannot detect the project language in ${config.workdir}: none of ${LANGUAGE_MARKERS.join(", ")} is there.\n` +
         `  Fix: set "language: go|node|python" (and "workdir" if the project is in a subfolder) in ${CONFIG_FILE}`,
+    );
+  }
+  const manifest = REQUIRED_MANIFEST[language];
+  if (config.language && manifest && !entries.includes(manifest)) {
+    const detected = detectLanguage(entries);
+    throw new PipelineUserError(
+      `${CONFIG_FILE}: language "${language}", but ${config.workdir === "." ? "the repository root" : `workdir "${config.workdir}"`} has no ${manifest}` +
+        `${detected ? ` (its files look like a ${detected} project)` : ""}.\n` +
+        `  Fix: correct language (or remove it, to detect the language), or point workdir at the folder with the ${manifest}.`,
     );
   }
   const project: Project = { source: dir, entries };
