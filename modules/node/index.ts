@@ -41,11 +41,21 @@ function withNodeCaches(container: Container): Container {
     .withEnvVariable("YARN_CACHE_FOLDER", `${HOME}/.cache/yarn`);
 }
 
-async function readPackageJson(project: Project): Promise<args.PackageJson> {
+/** Once per project, shared by the stages that run concurrently: each read is a round trip before their execs. */
+function once<T>(compute: (project: Project) => Promise<T>): (project: Project) => Promise<T> {
+  const cache = new WeakMap<Project, Promise<T>>();
+  return (project) => {
+    let value = cache.get(project);
+    if (!value) cache.set(project, (value = compute(project)));
+    return value;
+  };
+}
+
+const readPackageJson = once(async (project): Promise<args.PackageJson> => {
   const text = await readProjectFile(project, "package.json");
   if (text === undefined) throw new Error("package.json not found in the project folder (set `workdir` in pipeline.yaml)");
   return args.parsePackageJson(text);
-}
+});
 
 /** The `lint` and `typecheck` scripts the project defines, concurrently. */
 function lint(project: Project, options: ToolchainOptions): Promise<StageResult> {
@@ -60,13 +70,14 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
 }
 
 /** The test files Node's own runner gets; vitest and jest find theirs. */
-async function testFiles(project: Project, pkg: args.PackageJson): Promise<{ unit: string[]; property: string[] }> {
+const testFiles = once(async (project): Promise<{ unit: string[]; property: string[] }> => {
+  const pkg = await readPackageJson(project);
   const [nested, ...found] = await Promise.all([
     nestedPackages(project, pkg),
     ...args.TEST_FILE_GLOBS.map((pattern) => project.source.glob(pattern)),
   ]);
   return args.splitTestFiles(found.flat(), nested);
-}
+});
 
 async function nestedPackages(project: Project, pkg: args.PackageJson): Promise<string[]> {
   return args.nestedPackageDirs(await project.source.glob("**/package.json"), pkg);
@@ -77,7 +88,7 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
   return timed("test", async () => {
     const pkg = await readPackageJson(project);
     const runner = args.detectTestRunner(pkg);
-    const files = await testFiles(project, pkg);
+    const files = await testFiles(project);
     if (runner === "node" && files.unit.length === 0) {
       return skippedVerdict(`no test files matching ${args.TEST_FILE_GLOBS.join(" or ")} (outside *.property.test.*)`);
     }
@@ -105,7 +116,7 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
 function propertyTest(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("propertyTest", async () => {
     const pkg = await readPackageJson(project);
-    const files = await testFiles(project, pkg);
+    const files = await testFiles(project);
     if (files.property.length === 0) return skippedVerdict("no *.property.test.* files");
     const command = args.propertyTestCommand(args.detectTestRunner(pkg), pkg, files.property, options.iterations, WORKDIR);
     const container = withFiles(withEnv(nodeContainer(project, options.images.node), command.env), command.files ?? {});

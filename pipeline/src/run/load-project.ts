@@ -62,7 +62,7 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
     );
   }
   const project: Project = { source: dir, entries };
-  return { config, language, project, ...(await readBaseline(dir, config)) };
+  return { config, language, project, ...(await readBaseline(dir, entries, config)) };
 }
 
 /**
@@ -70,8 +70,11 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
  * a problem of the bench stage alone (like a baseline that does not parse),
  * not "no baseline".
  */
-async function readBaseline(dir: Directory, config: PipelineConfig): Promise<Pick<LoadedProject, "baselineText" | "baselineProblem">> {
+async function readBaseline(dir: Directory, entries: readonly string[], config: PipelineConfig): Promise<Pick<LoadedProject, "baselineText" | "baselineProblem">> {
   const path = config.stages.bench.baseline;
+  // Most projects have none yet: when its first folder is not there, ask nothing (each question is a round trip before any stage starts).
+  const top = path.split("/")[0]!;
+  if (!entries.includes(top) && !entries.includes(`${top}/`)) return { baselineText: undefined };
   if (await dir.exists(path, { expectedType: ExistsType.RegularType })) return { baselineText: await dir.file(path).contents() };
   if (!(await dir.exists(path))) return { baselineText: undefined };
   const fromRoot = config.workdir === "." ? path : `${config.workdir}/${path}`;
