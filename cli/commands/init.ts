@@ -76,12 +76,12 @@ function cannot(action: "list" | "write", path: string, fixPath: string, error: 
   return new CliError(action === "list" ? "INIT_CANNOT_LIST" : "INIT_CANNOT_WRITE", `cannot ${action} ${path}: ${failure.reason}.\n  Fix: ${fix}.`);
 }
 
-/** Keys that only one language uses, left out of the other languages' files; `note` stands in for a missing description. */
-export const LANGUAGE_ONLY_KEYS: Readonly<Record<string, { language: Language; note?: string }>> = {
-  "images.go": { language: "go", note: "Go toolchain: go vet, gofmt, tests, fuzz seeds, benchmarks." },
-  "images.golangciLint": { language: "go", note: "golangci-lint, run instead of go vet + gofmt when a .golangci.* config exists." },
-  "images.node": { language: "node", note: "Node and npm: every stage." },
-  "images.python": { language: "python", note: "Python: every stage, with ruff, pytest and hypothesis installed." },
+/** Keys that only one language uses, left out of the other languages' files. */
+export const LANGUAGE_ONLY_KEYS: Readonly<Record<string, { language: Language }>> = {
+  "images.go": { language: "go" },
+  "images.golangciLint": { language: "go" },
+  "images.node": { language: "node" },
+  "images.python": { language: "python" },
   "stages.test.race": { language: "go" },
 };
 
@@ -135,7 +135,7 @@ function schemaRows(node: SchemaNode, path: string[], language: Language, pinLan
     const only = LANGUAGE_ONLY_KEYS[at];
     if (only && only.language !== language) return [];
     const indent = "  ".repeat(path.length);
-    const note = child.description ?? only?.note;
+    const note = child.description;
     if (child.properties) {
       const gap = path.length === 0 ? [{ text: "" }] : [];
       return [...gap, { text: `${indent}${key}:`, note }, ...schemaRows(child, [...path, key], language, pinLanguage)];

@@ -84,10 +84,12 @@ const bench = section(
 
 const images = section(
   z.strictObject({
-    go: pinnedImage("images.go", IMAGES.go).default(IMAGES.go),
-    golangciLint: pinnedImage("images.golangciLint", IMAGES.golangciLint).default(IMAGES.golangciLint),
-    node: pinnedImage("images.node", IMAGES.node).default(IMAGES.node),
-    python: pinnedImage("images.python", IMAGES.python).default(IMAGES.python),
+    go: pinnedImage("images.go", IMAGES.go).default(IMAGES.go).describe("Go toolchain: go vet, gofmt, tests, fuzz seeds, benchmarks."),
+    golangciLint: pinnedImage("images.golangciLint", IMAGES.golangciLint)
+      .default(IMAGES.golangciLint)
+      .describe("golangci-lint, run instead of go vet + gofmt when a .golangci.* config exists."),
+    node: pinnedImage("images.node", IMAGES.node).default(IMAGES.node).describe("Node and npm: every stage."),
+    python: pinnedImage("images.python", IMAGES.python).default(IMAGES.python).describe("Python: every stage, with ruff, pytest and hypothesis installed."),
   }),
 ).describe("Tool images, each pinned by a version tag or a digest: a floating tag like latest or alpine is rejected.");
 
