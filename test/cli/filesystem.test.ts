@@ -7,12 +7,11 @@ import { init } from "../../cli/commands/init.js";
 import { validate } from "../../cli/commands/validate.js";
 import { CliError } from "../../cli/errors.js";
 import { cli, CLI_BIN } from "../helpers/cli.js";
-import { asUser, canRunAsOtherUser } from "../helpers/run-locally.js";
+import { canRunAsOtherUser } from "../helpers/run-locally.js";
 
-/** A folder other users can enter, so the CLI can run in it as a non-root user. */
+/** A temp folder holding `files`. */
 function tempDir(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "pipeline-fs-"));
-  chmodSync(dir, 0o755);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
@@ -28,21 +27,24 @@ function codeOf(command: () => unknown): string | undefined {
   return undefined;
 }
 
-// File modes do not stop root: as root, run the CLI as uid 65532 through setpriv; as anyone else, as ourselves.
+// File modes do not stop root, whose capabilities override them. As root, run the CLI without those
+// capabilities (setpriv), so the modes apply to it while the repository, wherever it was cloned (a private
+// temp folder included), stays readable by its owner; as anyone else, as ourselves.
 const isRoot = process.getuid?.() === 0;
-const noNonRootUser = isRoot && !canRunAsOtherUser ? "running as root without setpriv, so no non-root user to run as" : undefined;
+const noNonRootUser = isRoot && !canRunAsOtherUser ? "running as root without setpriv, so file modes cannot apply" : undefined;
+const WITHOUT_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"];
 
-/** The CLI as a real non-root process, with a timeout so a hang fails the test instead of stalling the run. */
+/** The CLI as a real process that file modes apply to, with a timeout so a hang fails the test instead of stalling the run. */
 async function runNonRoot(...argv: string[]) {
   const command = ["node", CLI_BIN, ...argv];
-  const [file, ...args] = isRoot ? asUser("65532", command) : command;
+  const [file, ...args] = isRoot ? [...WITHOUT_OVERRIDE, ...command] : command;
   const result = await execa(file!, args, { reject: false, timeout: 30_000 });
   expect(result.timedOut).toBe(false);
   expect(result.stderr).not.toContain("    at ");
   return result;
 }
 
-describe("permissions (as a non-root user)", () => {
+describe("permissions (file modes applied, even to root)", () => {
   it("validate names an unreadable file, or a folder that cannot be searched, with the chmod that fixes it", async (ctx) => {
     if (noNonRootUser) ctx.skip(noNonRootUser);
     const dir = tempDir({ "pipeline.yaml": "language: go\n" });
