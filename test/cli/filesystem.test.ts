@@ -31,11 +31,11 @@ function codeOf(command: () => unknown): string | undefined {
 // capabilities (setpriv), so the modes apply to it while the repository, wherever it was cloned (a private
 // temp folder included), stays readable by its owner; as anyone else, as ourselves.
 const isRoot = process.getuid?.() === 0;
-const noNonRootUser = isRoot && !canRunAsOtherUser ? "running as root without setpriv, so file modes cannot apply" : undefined;
+const modesCannotApply = isRoot && !canRunAsOtherUser ? "running as root without setpriv, so file modes cannot apply" : undefined;
 const WITHOUT_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"];
 
 /** The CLI as a real process that file modes apply to, with a timeout so a hang fails the test instead of stalling the run. */
-async function runNonRoot(...argv: string[]) {
+async function runUnderFileModes(...argv: string[]) {
   const command = ["node", CLI_BIN, ...argv];
   const [file, ...args] = isRoot ? [...WITHOUT_OVERRIDE, ...command] : command;
   const result = await execa(file!, args, { reject: false, timeout: 30_000 });
@@ -46,27 +46,27 @@ async function runNonRoot(...argv: string[]) {
 
 describe("permissions (file modes applied, even to root)", () => {
   it("validate names an unreadable file, or a folder that cannot be searched, with the chmod that fixes it", async (ctx) => {
-    if (noNonRootUser) ctx.skip(noNonRootUser);
+    if (modesCannotApply) ctx.skip(modesCannotApply);
     const dir = tempDir({ "pipeline.yaml": "language: go\n" });
     const file = join(dir, "pipeline.yaml");
     chmodSync(file, 0o000);
-    const unreadable = await runNonRoot("validate", file);
+    const unreadable = await runUnderFileModes("validate", file);
     expect(unreadable.exitCode).toBe(1);
     expect(unreadable.stderr).toBe(
       `error: ${file}: cannot be read: permission denied (EACCES).\n  Fix: make it readable by this user (chmod u+r ${file}), or run as its owner.`,
     );
     chmodSync(file, 0o644);
     chmodSync(dir, 0o600);
-    const unsearchable = await runNonRoot("validate", file);
+    const unsearchable = await runUnderFileModes("validate", file);
     expect(unsearchable.exitCode).toBe(1);
     expect(unsearchable.stderr).toContain(`error: ${file}: permission denied: a folder on its path cannot be searched.`);
   });
 
   it("init into a read-only folder, or over a read-only file with --force, names what to make writable and writes nothing", async (ctx) => {
-    if (noNonRootUser) ctx.skip(noNonRootUser);
+    if (modesCannotApply) ctx.skip(modesCannotApply);
     const dir = tempDir({ "go.mod": "module x\n" });
     chmodSync(dir, 0o555);
-    const folder = await runNonRoot("init", "--dir", dir);
+    const folder = await runUnderFileModes("init", "--dir", dir);
     expect(folder.exitCode).toBe(1);
     expect(folder.stderr).toBe(
       `error: cannot write ${join(dir, "pipeline.yaml")}: permission denied (EACCES).\n  Fix: make ${dir} writable by this user (chmod u+w ${dir}), or pass --dir a folder you own.`,
@@ -77,20 +77,20 @@ describe("permissions (file modes applied, even to root)", () => {
     const file = join(withFile, "pipeline.yaml");
     chmodSync(withFile, 0o777);
     chmodSync(file, 0o444);
-    const forced = await runNonRoot("init", "--dir", withFile, "--force");
+    const forced = await runUnderFileModes("init", "--dir", withFile, "--force");
     expect(forced.exitCode).toBe(1);
     expect(forced.stderr).toContain(`Fix: make ${file} writable by this user (chmod u+w ${file})`);
     expect(readFileSync(file, "utf8")).toBe("language: go\n");
   });
 
   it("init in a folder it cannot list needs --language, and then writes the language line", async (ctx) => {
-    if (noNonRootUser) ctx.skip(noNonRootUser);
+    if (modesCannotApply) ctx.skip(modesCannotApply);
     const dir = tempDir({ "go.mod": "module x\n" });
     chmodSync(dir, 0o333);
-    const detecting = await runNonRoot("init", "--dir", dir);
+    const detecting = await runUnderFileModes("init", "--dir", dir);
     expect(detecting.exitCode).toBe(1);
     expect(detecting.stderr).toContain(`error: cannot list ${dir}: permission denied (EACCES).`);
-    expect((await runNonRoot("init", "--dir", dir, "--language", "go")).exitCode).toBe(0);
+    expect((await runUnderFileModes("init", "--dir", dir, "--language", "go")).exitCode).toBe(0);
     expect(readFileSync(join(dir, "pipeline.yaml"), "utf8")).toMatch(/^language: go {2,}#/m);
   });
 });

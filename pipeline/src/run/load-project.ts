@@ -1,5 +1,5 @@
 import { ExistsType, type Directory } from "@dagger.io/dagger";
-import type { Project } from "../../../modules/project.js";
+import { mayExist, type Project } from "../../../modules/project.js";
 import { detectLanguage, LANGUAGE_MARKERS, REQUIRED_MANIFEST } from "../config/detect.js";
 import { formatProblem, loadConfig } from "../config/load.js";
 import type { Language, PipelineConfig } from "../config/schema.js";
@@ -73,8 +73,7 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
 async function readBaseline(dir: Directory, entries: readonly string[], config: PipelineConfig): Promise<Pick<LoadedProject, "baselineText" | "baselineProblem">> {
   const path = config.stages.bench.baseline;
   // Most projects have none yet: when its first folder is not there, ask nothing (each question is a round trip before any stage starts).
-  const top = path.split("/")[0]!;
-  if (!entries.includes(top) && !entries.includes(`${top}/`)) return { baselineText: undefined };
+  if (!mayExist(entries, path)) return { baselineText: undefined };
   if (await dir.exists(path, { expectedType: ExistsType.RegularType })) return { baselineText: await dir.file(path).contents() };
   if (!(await dir.exists(path))) return { baselineText: undefined };
   const fromRoot = config.workdir === "." ? path : `${config.workdir}/${path}`;
