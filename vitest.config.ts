@@ -6,6 +6,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Coverage of the engine's own code (what `dagger call ci` gates on this repository).
-    coverage: { include: ["cli/**", "pipeline/src/**", "modules/**"] },
+    coverage: { include: ["cli/**", "pipeline/src/**", "pipeline/modules/**"] },
   },
 });

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { parseReleaseTag } from "../../modules/release/semver.js";
+import { parseReleaseTag } from "../../pipeline/modules/release/semver.js";
 import { pinnedDaggerVersion } from "../dagger-version.js";
 import { CliError } from "../errors.js";
 import { isSecretReference, notAReferenceMessage } from "../secret-reference.js";

@@ -1,6 +1,6 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { stringify } from "yaml";
+import { stringify } from "../../pipeline/vendor/yaml.js";
 import { detectLanguage, LANGUAGE_MARKERS } from "../../pipeline/src/config/detect.js";
 import { pipelineJsonSchema, type Language } from "../../pipeline/src/config/schema.js";
 import { CliError } from "../errors.js";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { planFunction } from "../../cli/commands/plan.js";
 import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { WRAPPER_FILES, PROVIDERS } from "../../cli/wrappers/templates.js";
-import { IMAGES } from "../../modules/pins.js";
+import { IMAGES } from "../../pipeline/modules/pins.js";
 import { REPO, tempDir } from "../helpers/examples.js";
 
 /** This repository runs on its own pipeline, through the wrappers it generates. */

@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planFunction } from "../../cli/commands/plan.js";
-import { IMAGES } from "../../modules/pins.js";
+import { IMAGES } from "../../pipeline/modules/pins.js";
 import { copyExample, examplePath, tempDir } from "../helpers/examples.js";
 import { cli } from "../helpers/cli.js";
 

@@ -244,7 +244,7 @@ describe("pipeline wrappers", () => {
       code: 2,
       out: "",
       err:
-        `error: ${dir} is not this module's own repository (no dagger.json with name "pipeline", source "pipeline", include modules/**/*.ts), so its CI must call the published module.\n` +
+        `error: ${dir} is not this module's own repository (no dagger.json with name "pipeline", source "pipeline", include nothing), so its CI must call the published module.\n` +
         "  Fix: pass the module's pinned reference, like --module github.com/acme/pipeline@v1.2.0.\n",
     });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatProblem, loadConfig } from "../../pipeline/src/config/load.js";
 import { detectLanguage } from "../../pipeline/src/config/detect.js";
-import { IMAGES } from "../../modules/pins.js";
+import { IMAGES } from "../../pipeline/modules/pins.js";
 
 function problems(text: string) {
   const result = loadConfig(text, "pipeline.yaml");

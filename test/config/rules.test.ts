@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatProblem, loadConfig } from "../../pipeline/src/config/load.js";
-import { compareBenchmarks, MIN_SAMPLES } from "../../modules/report/bench.js";
-import { mannWhitneyU } from "../../modules/report/stats.js";
+import { compareBenchmarks, MIN_SAMPLES } from "../../pipeline/modules/report/bench.js";
+import { mannWhitneyU } from "../../pipeline/modules/report/stats.js";
 
 /** The YAML for one key path set to a value, e.g. `stages.bench.baseline`. */
 function yamlAt(path: string, value: string): string {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { IMAGES } from "../../modules/pins.js";
+import { IMAGES } from "../../pipeline/modules/pins.js";
 import { examplePath, type ExampleName } from "../helpers/examples.js";
 
 /** What the examples promise a release builds and deploys: checked on their real files. */

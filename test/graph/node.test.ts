@@ -4,9 +4,9 @@ import { EVERY_STAGE_REPORTS, pipelineOn, reportFiles, stageSummary } from "../h
 import { describe, expect, it } from "vitest";
 import type { ExecOutcome } from "../../cli/recording-engine/engine.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
-import * as args from "../../modules/node/args.js";
-import { IMAGES } from "../../modules/pins.js";
-import { serializeBaseline } from "../../modules/report/bench.js";
+import * as args from "../../pipeline/modules/node/args.js";
+import { IMAGES } from "../../pipeline/modules/pins.js";
+import { serializeBaseline } from "../../pipeline/modules/report/bench.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { chainOf, envOf, newFilesOf, wavesOf } from "../helpers/records.js";

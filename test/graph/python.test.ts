@@ -2,9 +2,9 @@ import { EVERY_STAGE_REPORTS, pipelineOn, reportFiles, stageSummary } from "../h
 import { describe, expect, it } from "vitest";
 import type { ExecOutcome } from "../../cli/recording-engine/engine.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
-import { NON_ROOT_HOME, NON_ROOT_USER } from "../../modules/non-root.js";
-import { IMAGES, PYTHON_TOOLS } from "../../modules/pins.js";
-import * as args from "../../modules/python/args.js";
+import { NON_ROOT_HOME, NON_ROOT_USER } from "../../pipeline/modules/non-root.js";
+import { IMAGES, PYTHON_TOOLS } from "../../pipeline/modules/pins.js";
+import * as args from "../../pipeline/modules/python/args.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { chainOf, envOf, newFilesOf, wavesOf } from "../helpers/records.js";

@@ -1,7 +1,7 @@
 import { dag } from "@dagger.io/dagger";
 import { describe, expect, it } from "vitest";
 import { recordRun } from "../../cli/recording-engine/run.js";
-import * as goArgs from "../../modules/go/args.js";
+import * as goArgs from "../../pipeline/modules/go/args.js";
 import { copyExample } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 

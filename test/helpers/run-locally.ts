@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { execa } from "execa";
-import type { ToolRun } from "../../modules/stage.js";
+import type { ToolRun } from "../../pipeline/modules/stage.js";
 
 /**
  * Real-tool tests build with cold caches (Go's race runtime, npm installs) on

@@ -9,7 +9,7 @@ function tsFiles(dir: string): string[] {
   return readdirSync(join(repo, dir), { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith(".ts"))
     .map((e) => relative(repo, join(e.parentPath, e.name)))
-    // Dot folders are scratch (typecheck.test.ts's probe lives and dies in modules/.typecheck-*).
+    // Dot folders are scratch (typecheck.test.ts's probe lives and dies in pipeline/modules/.typecheck-*).
     .filter((file) => !file.split("/").some((part) => part.startsWith(".")));
 }
 
@@ -120,15 +120,15 @@ describe("layout rules the Dagger runtime enforces only at `dagger call`", () =>
     }
   });
 
-  it("lets modules/ import only @dagger.io/dagger, node: builtins and relative files", () => {
-    for (const file of tsFiles("modules")) {
+  it("lets pipeline/modules/ import only @dagger.io/dagger, node: builtins and relative files", () => {
+    for (const file of tsFiles("pipeline/modules")) {
       // Exactly the SDK: the runtime's tsconfig paths map `@dagger.io/dagger` alone, not its subpaths.
       for (const spec of importsOf(file)) expect(spec, file).toMatch(/^(@dagger\.io\/dagger$|node:|\.\.?\/)/);
     }
   });
 
   it("uses .js suffixes on relative imports, which both tsx and the runtime's module resolution accept", () => {
-    for (const file of [...tsFiles("modules"), ...tsFiles("pipeline/src")]) {
+    for (const file of [...tsFiles("pipeline/modules"), ...tsFiles("pipeline/src")]) {
       for (const spec of importsOf(file).filter(isRelative)) expect(spec, file).toMatch(/\.js$/);
     }
   });

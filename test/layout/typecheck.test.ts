@@ -8,8 +8,8 @@ const tsc = join(repo, "node_modules/typescript/bin/tsc");
 
 /** Type-checks one module file as the runtime would see it, against the bundle surface or the full SDK. */
 async function checkModuleFile(source: string, tsconfig: "bundle" | "module") {
-  // Inside modules/ so the include globs and relative paths match the real layout.
-  const dir = mkdtempSync(join(repo, "modules/.typecheck-"));
+  // Inside pipeline/modules/ so the include globs and relative paths match the real layout.
+  const dir = mkdtempSync(join(repo, "pipeline/modules/.typecheck-"));
   try {
     writeFileSync(join(dir, "probe.ts"), source);
     writeFileSync(

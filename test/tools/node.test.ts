@@ -3,13 +3,13 @@ import { join, relative, sep } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REAL_TOOL_TIMEOUT } from "../helpers/run-locally.js";
-import * as args from "../../modules/node/args.js";
-import { benchGate, compareBenchmarks, parseTinybench, serializeBaseline } from "../../modules/report/bench.js";
-import type { BenchmarkSamples } from "../../modules/report/model.js";
-import { parseLcov } from "../../modules/report/coverage.js";
-import { parseJUnit } from "../../modules/report/junit.js";
+import * as args from "../../pipeline/modules/node/args.js";
+import { benchGate, compareBenchmarks, parseTinybench, serializeBaseline } from "../../pipeline/modules/report/bench.js";
+import type { BenchmarkSamples } from "../../pipeline/modules/report/model.js";
+import { parseLcov } from "../../pipeline/modules/report/coverage.js";
+import { parseJUnit } from "../../pipeline/modules/report/junit.js";
 import { runLocally } from "../helpers/run-locally.js";
-import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
+import { benchVerdict, lintVerdict, testVerdict } from "../../pipeline/modules/verdicts.js";
 import { copyExample, REPO, tempDir } from "../helpers/examples.js";
 
 /**

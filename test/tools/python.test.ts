@@ -3,14 +3,14 @@ import { join } from "node:path";
 import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { REAL_TOOL_TIMEOUT } from "../helpers/run-locally.js";
-import { benchGate, compareBenchmarks, parsePytestBenchmark, serializeBaseline } from "../../modules/report/bench.js";
-import type { BenchmarkSamples } from "../../modules/report/model.js";
-import { parseCobertura } from "../../modules/report/coverage.js";
-import { parseJUnit } from "../../modules/report/junit.js";
-import * as args from "../../modules/python/args.js";
-import { NON_ROOT_HOME, NON_ROOT_USER } from "../../modules/non-root.js";
+import { benchGate, compareBenchmarks, parsePytestBenchmark, serializeBaseline } from "../../pipeline/modules/report/bench.js";
+import type { BenchmarkSamples } from "../../pipeline/modules/report/model.js";
+import { parseCobertura } from "../../pipeline/modules/report/coverage.js";
+import { parseJUnit } from "../../pipeline/modules/report/junit.js";
+import * as args from "../../pipeline/modules/python/args.js";
+import { NON_ROOT_HOME, NON_ROOT_USER } from "../../pipeline/modules/non-root.js";
 import { asUser, canRunAsOtherUser, runLocally } from "../helpers/run-locally.js";
-import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
+import { benchVerdict, lintVerdict, testVerdict } from "../../pipeline/modules/verdicts.js";
 import { copyExample, tempDir } from "../helpers/examples.js";
 
 /**

@@ -2,9 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { globToRegExp } from "../../cli/recording-engine/host-fs.js";
 import { loadConfig } from "../../pipeline/src/config/load.js";
-import { toJUnitXml, parseJUnit } from "../../modules/report/junit.js";
-import type { TestSuiteResult } from "../../modules/report/model.js";
-import { mannWhitneyU } from "../../modules/report/stats.js";
+import { toJUnitXml, parseJUnit } from "../../pipeline/modules/report/junit.js";
+import type { TestSuiteResult } from "../../pipeline/modules/report/model.js";
+import { mannWhitneyU } from "../../pipeline/modules/report/stats.js";
 
 /**
  * Properties of the engine's own pure code, checked with fast-check. Runs per

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { TestSuiteResult } from "../../modules/report/model.js";
-import type { ToolRun } from "../../modules/stage.js";
-import { serializeBaseline } from "../../modules/report/bench.js";
-import { benchVerdict, lintVerdict, testVerdict } from "../../modules/verdicts.js";
+import type { TestSuiteResult } from "../../pipeline/modules/report/model.js";
+import type { ToolRun } from "../../pipeline/modules/stage.js";
+import { serializeBaseline } from "../../pipeline/modules/report/bench.js";
+import { benchVerdict, lintVerdict, testVerdict } from "../../pipeline/modules/verdicts.js";
 
 const run = (exitCode: number, stdout = "", stderr = ""): ToolRun => ({ argv: ["tool", "run"], exitCode, stdout, stderr, files: {} });
 const suites = (...statuses: ("passed" | "failed" | "skipped")[]): TestSuiteResult[] => [

@@ -1,5 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
-import type { z } from "zod";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "../../vendor/yaml.js";
+import type { z } from "../../vendor/zod.js";
 import { pipelineConfigSchema, type PipelineConfig } from "./schema.js";
 import { closestKey, keysAt } from "./suggest.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../vendor/zod.js";
 
 /**
  * Building blocks of the pipeline.yaml schema that carry their own wording:

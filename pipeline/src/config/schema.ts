@@ -1,6 +1,6 @@
-import { z } from "zod";
-import { IMAGES } from "../../../modules/pins.js";
-import { MIN_SAMPLES } from "../../../modules/report/bench.js";
+import { z } from "../../vendor/zod.js";
+import { IMAGES } from "../../modules/pins.js";
+import { MIN_SAMPLES } from "../../modules/report/bench.js";
 import { allowNullWhereAbsent, emptyIsAbsent, insidePath, matching, pinnedImage, section } from "./rules.js";
 
 /**

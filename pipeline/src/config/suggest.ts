@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../vendor/zod.js";
 import { pipelineConfigSchema } from "./schema.js";
 
 /** The keys the schema allows at a key path (for "did you mean" and "allowed keys" hints). */

@@ -1,5 +1,5 @@
 import { ExistsType, type Directory } from "@dagger.io/dagger";
-import { mayExist, type Project } from "../../../modules/project.js";
+import { mayExist, type Project } from "../../modules/project.js";
 import { detectLanguage, LANGUAGE_MARKERS, REQUIRED_MANIFEST } from "../config/detect.js";
 import { formatProblem, loadConfig } from "../config/load.js";
 import type { Language, PipelineConfig } from "../config/schema.js";

@@ -1,6 +1,6 @@
 import type { Directory, Secret } from "@dagger.io/dagger";
-import { publishImage } from "../../../modules/release/index.js";
-import { parseReleaseTag } from "../../../modules/release/semver.js";
+import { publishImage } from "../../modules/release/index.js";
+import { parseReleaseTag } from "../../modules/release/semver.js";
 import { CONFIG_FILE, loadProject, PipelineUserError } from "./load-project.js";
 import { runLoadedStages } from "./stages.js";
 

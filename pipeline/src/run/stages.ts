@@ -1,8 +1,8 @@
 import { dag, type Directory } from "@dagger.io/dagger";
-import { commandsStage } from "../../../modules/commands.js";
-import { renderSummaryMarkdown } from "../../../modules/report/summary.js";
-import { skipped, type StageResult } from "../../../modules/stage.js";
-import type { ToolchainOptions } from "../../../modules/toolchain.js";
+import { commandsStage } from "../../modules/commands.js";
+import { renderSummaryMarkdown } from "../../modules/report/summary.js";
+import { skipped, type StageResult } from "../../modules/stage.js";
+import type { ToolchainOptions } from "../../modules/toolchain.js";
 import { STAGE_NAMES, type PipelineConfig, type StageName } from "../config/schema.js";
 import { loadProject, type LoadedProject } from "./load-project.js";
 import { TOOLCHAINS } from "./toolchains.js";

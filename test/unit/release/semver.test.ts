@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseImageName } from "../../../modules/release/image-ref.js";
-import { imageTags, parseReleaseTag } from "../../../modules/release/semver.js";
+import { parseImageName } from "../../../pipeline/modules/release/image-ref.js";
+import { imageTags, parseReleaseTag } from "../../../pipeline/modules/release/semver.js";
 
 describe("release tags", () => {
   it("parses v + semantic version", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BaselineError, MAX_BASELINE_SAMPLES, parseBaseline, serializeBaseline, thinSamples } from "../../../modules/report/bench-baseline.js";
-import type { BenchmarkSamples } from "../../../modules/report/model.js";
+import { BaselineError, MAX_BASELINE_SAMPLES, parseBaseline, serializeBaseline, thinSamples } from "../../../pipeline/modules/report/bench-baseline.js";
+import type { BenchmarkSamples } from "../../../pipeline/modules/report/model.js";
 
 const benches: BenchmarkSamples[] = [
   { name: "Join", unit: "ns/op", package: "example.com/gosample", samples: [248.5, 241.5] },

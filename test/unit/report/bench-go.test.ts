@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseGoBench } from "../../../modules/report/bench-go.js";
+import { parseGoBench } from "../../../pipeline/modules/report/bench-go.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 describeFixtures("parseGoBench on real go test -bench output", () => {

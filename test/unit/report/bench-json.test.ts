@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePytestBenchmark, parseTinybench, parseVitestBench } from "../../../modules/report/bench-json.js";
+import { parsePytestBenchmark, parseTinybench, parseVitestBench } from "../../../pipeline/modules/report/bench-json.js";
 
 // No real reports of these tools are in shared/fixtures: these inputs follow
 // the shapes pytest-benchmark 4, tinybench 2/3 and vitest 4 (createBenchmarkJsonReport) write.

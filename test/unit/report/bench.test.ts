@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { benchComparisonMarkdown, benchGate, compareBenchmarks, higherIsBetter, parseGoBench, type BenchComparisonRow } from "../../../modules/report/bench.js";
-import type { BenchmarkSamples } from "../../../modules/report/model.js";
+import { benchComparisonMarkdown, benchGate, compareBenchmarks, higherIsBetter, parseGoBench, type BenchComparisonRow } from "../../../pipeline/modules/report/bench.js";
+import type { BenchmarkSamples } from "../../../pipeline/modules/report/model.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 const series = (name: string, samples: number[], unit = "ns/op"): BenchmarkSamples => ({ name, unit, samples });

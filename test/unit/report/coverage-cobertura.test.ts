@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseCobertura, toCobertura } from "../../../modules/report/coverage-cobertura.js";
-import { parseGoCoverprofile } from "../../../modules/report/coverage-go.js";
-import { parseCoveragePyJson } from "../../../modules/report/coverage-py.js";
+import { parseCobertura, toCobertura } from "../../../pipeline/modules/report/coverage-cobertura.js";
+import { parseGoCoverprofile } from "../../../pipeline/modules/report/coverage-go.js";
+import { parseCoveragePyJson } from "../../../pipeline/modules/report/coverage-py.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 describeFixtures("parseCobertura on real reports", () => {

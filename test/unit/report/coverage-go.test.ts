@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatPercent } from "../../../modules/report/coverage.js";
-import { parseGoCoverprofile } from "../../../modules/report/coverage-go.js";
+import { formatPercent } from "../../../pipeline/modules/report/coverage.js";
+import { parseGoCoverprofile } from "../../../pipeline/modules/report/coverage-go.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 describeFixtures("parseGoCoverprofile on real profiles", () => {

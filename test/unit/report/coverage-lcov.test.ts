@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatPercent } from "../../../modules/report/coverage.js";
-import { parseLcov } from "../../../modules/report/coverage-lcov.js";
+import { formatPercent } from "../../../pipeline/modules/report/coverage.js";
+import { parseLcov } from "../../../pipeline/modules/report/coverage-lcov.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 describeFixtures("parseLcov on node --test's tracefile", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCoveragePyJson } from "../../../modules/report/coverage-py.js";
+import { parseCoveragePyJson } from "../../../pipeline/modules/report/coverage-py.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 describeFixtures("parseCoveragePyJson on coverage.py 6.5's report", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coverageGate, coverageMarkdown, formatPercent, summarizeFiles } from "../../../modules/report/coverage.js";
+import { coverageGate, coverageMarkdown, formatPercent, summarizeFiles } from "../../../pipeline/modules/report/coverage.js";
 
 describe("coverageGate", () => {
   it("fails below the threshold with a message naming both numbers", () => {

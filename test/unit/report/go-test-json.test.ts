@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseGoTestJson } from "../../../modules/report/go-test-json.js";
-import { parseJUnit } from "../../../modules/report/junit.js";
-import type { TestSuiteResult } from "../../../modules/report/model.js";
+import { parseGoTestJson } from "../../../pipeline/modules/report/go-test-json.js";
+import { parseJUnit } from "../../../pipeline/modules/report/junit.js";
+import type { TestSuiteResult } from "../../../pipeline/modules/report/model.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 const counts = (suite: TestSuiteResult) => ({

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import { parseJestJson } from "../../../modules/report/jest-json.js";
-import { parseJUnit, toJUnitXml } from "../../../modules/report/junit.js";
+import { parseJestJson } from "../../../pipeline/modules/report/jest-json.js";
+import { parseJUnit, toJUnitXml } from "../../../pipeline/modules/report/junit.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 describeFixtures("parseJestJson (node/jest-results.json)", () => {

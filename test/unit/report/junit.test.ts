@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseJUnit, toJUnitXml } from "../../../modules/report/junit.js";
-import type { TestSuiteResult } from "../../../modules/report/model.js";
-import { XmlError } from "../../../modules/report/xml.js";
+import { parseJUnit, toJUnitXml } from "../../../pipeline/modules/report/junit.js";
+import type { TestSuiteResult } from "../../../pipeline/modules/report/model.js";
+import { XmlError } from "../../../pipeline/modules/report/xml.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 const tally = (suites: TestSuiteResult[]) => {

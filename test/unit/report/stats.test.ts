@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseGoBench } from "../../../modules/report/bench-go.js";
-import { mannWhitneyU, median, medianConfidenceInterval, normalCdf } from "../../../modules/report/stats.js";
+import { parseGoBench } from "../../../pipeline/modules/report/bench-go.js";
+import { mannWhitneyU, median, medianConfidenceInterval, normalCdf } from "../../../pipeline/modules/report/stats.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 /** benchstat's "± x%": the wider side of the median's CI, in percent of the median. */

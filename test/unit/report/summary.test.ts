@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failureExcerpt, formatDuration, pickErrorLines, renderSummaryMarkdown } from "../../../modules/report/summary.js";
+import { failureExcerpt, formatDuration, pickErrorLines, renderSummaryMarkdown } from "../../../pipeline/modules/report/summary.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 describe("pickErrorLines", () => {

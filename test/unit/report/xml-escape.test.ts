@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { escapeXmlAttribute, escapeXmlText, xmlAttributes } from "../../../modules/report/xml-escape.js";
-import { parseXml } from "../../../modules/report/xml.js";
+import { escapeXmlAttribute, escapeXmlText, xmlAttributes } from "../../../pipeline/modules/report/xml-escape.js";
+import { parseXml } from "../../../pipeline/modules/report/xml.js";
 
 describe("escaping", () => {
   it("escapes markup and replaces characters XML 1.0 forbids, dropping ANSI colours", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { childElements, decodeEntities, parseXml, textContent, XmlError } from "../../../modules/report/xml.js";
+import { childElements, decodeEntities, parseXml, textContent, XmlError } from "../../../pipeline/modules/report/xml.js";
 
 describe("parseXml", () => {
   it("reads elements, attributes in both quote styles, text and entities", () => {
