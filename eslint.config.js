@@ -20,6 +20,6 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-return": "off",
     },
   },
-  { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
-  { files: ["**/*.js"], languageOptions: { globals: { process: "readonly", URL: "readonly" } } },
+  { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
+  { files: ["**/*.js", "**/*.mjs"], languageOptions: { globals: { process: "readonly", URL: "readonly" } } },
 );

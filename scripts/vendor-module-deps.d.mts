@@ -1,0 +1,3 @@
+export declare const VENDORED: readonly string[];
+export declare function bundle(name: string): Promise<string>;
+export declare function declarations(name: string): string;
