@@ -1,16 +1,19 @@
 import type { Container } from "@dagger.io/dagger";
 import { pickErrorLines } from "./report/summary.js";
-import { runTool, timed, type StageResult } from "./stage.js";
+import { runToolThen, timed, type StageResult } from "./stage.js";
 
 /**
  * A stage made of the user's own commands (pipeline.yaml `commands`): run in
- * order in the toolchain's container; the first non-zero exit fails it.
+ * order, each in the container the previous one left (so `go generate` then
+ * `go test` sees the generated files); the first non-zero exit fails it.
  */
 export function commandsStage(name: string, container: Container, commands: readonly string[][]): Promise<StageResult> {
   return timed(name, async () => {
     const log: string[] = [];
+    let current = container;
     for (const argv of commands) {
-      const run = await runTool(container, [...argv]);
+      const { run, after } = await runToolThen(current, [...argv]);
+      current = after;
       log.push(`$ ${argv.join(" ")}`, run.stdout, run.stderr, `exit code ${run.exitCode}`, "");
       if (run.exitCode !== 0) {
         return {

@@ -109,4 +109,12 @@ describe("pipeline.yaml in the module", () => {
     expect(chainOf(engine.records, ["staticcheck", "./..."])[1]?.args["address"]).toBe(IMAGES.go);
     expect(String(error)).toContain("vet: main.go:3:2: unreachable code");
   });
+
+  it("runs each configured command on the container the previous one left, so it sees that one's files", async () => {
+    const root = monorepo("workdir: services/api\nstages:\n  test:\n    commands:\n      - [go, generate, ./...]\n      - [go, test, ./...]\n");
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test());
+    expect(error).toBeUndefined();
+    const execs = chainOf(engine.records, ["go", "test", "./..."]).filter((s) => s.field === "withExec").map((s) => s.args["args"]);
+    expect(execs.slice(-2)).toEqual([["go", "generate", "./..."], ["go", "test", "./..."]]);
+  });
 });
