@@ -76,8 +76,9 @@ export class Pipeline {
    * Measures the benchmarks and returns a new baseline file, without
    * comparing with the old one (replacing it after an accepted slowdown is
    * what this is for): `dagger call bench-baseline -o .pipeline/bench-baseline.json`.
+   * Never cached: every call measures anew, as a stale measurement is no baseline.
    */
-  @func()
+  @func({ cache: "never" })
   async benchBaseline(): Promise<File> {
     const loaded = await loadProject(this.source);
     const run = await runLoadedStages({ ...loaded, baselineText: undefined, baselineProblem: undefined }, ["bench"]);
@@ -89,13 +90,14 @@ export class Pipeline {
   /**
    * Cuts a release: runs every gate, then builds the project's Dockerfile for
    * each configured platform and publishes the image tagged with the version
-   * (a stable release also moves major.minor, major and latest).
+   * (a stable release also moves major.minor, major and latest). Never
+   * cached: every call runs the gates and publishes.
    *
    * @param tag The release tag: v + a semantic version, like v1.2.0.
    * @param registryToken Registry password or token, e.g. env://REGISTRY_TOKEN.
    * @param registryUsername Registry user; defaults to pipeline.yaml's release.registryUsername.
    */
-  @func()
+  @func({ cache: "never" })
   async release(tag: string, registryToken?: Secret, registryUsername?: string): Promise<string> {
     return cutRelease(this.source, { tag, registryToken, registryUsername });
   }
