@@ -79,6 +79,8 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     const manifests = chain[7]!;
     expect(manifests.args["include"]).toEqual(["requirements.txt", "requirements-dev.txt", "pyproject.toml", "requirements/**", "constraints*.txt"]);
     expect(manifests.args["exclude"]).toBeUndefined();
+    // /src is the tools' user's from the first copy: no root-owned folder the tests cannot write into.
+    expect(manifests.args["owner"]).toBe(NON_ROOT_USER);
     expect(manifests.args["source"]).toEqual({ $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }] });
     // The example has requirements-dev.txt but no requirements.txt.
     expect(chain[8]!.args["args"]).toEqual(["pip", "install", "-r", "requirements-dev.txt"]);

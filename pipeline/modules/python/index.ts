@@ -25,7 +25,8 @@ function pythonContainer(project: Project, image: string): Container {
     .withEnvVariable("PYTHONDONTWRITEBYTECODE", "1")
     .withExec(args.toolsInstallArgs(PYTHON_TOOLS))
     .withWorkdir(WORKDIR)
-    .withDirectory(WORKDIR, project.source, { include: [...args.INSTALL_INPUTS] });
+    // Owned by the tools' user from the first copy on, like Go and Node: /src is never a root-owned folder they cannot write in.
+    .withDirectory(WORKDIR, project.source, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER });
   const requirements = args.REQUIREMENT_FILES.filter((file) => hasFile(project, file));
   if (requirements.length > 0) container = container.withExec(args.requirementsInstallArgs(requirements));
   if (hasFile(project, "pyproject.toml")) container = container.withExec(args.pyprojectInstallArgs());
