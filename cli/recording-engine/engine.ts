@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { posix } from "node:path";
 import { pinnedDaggerVersion } from "../dagger-version.js";
+import { answerFunctionCall, inputArgChains, type FunctionCall } from "./function-call.js";
 import { hostTarget, isInside, readHost } from "./host-fs.js";
 import { argText, isChainRef, parseChainQuery, type ArgValue, type Step } from "./query.js";
 import { WaveScheduler } from "./waves.js";
@@ -71,6 +72,12 @@ export class RecordingEngine {
   private readonly waves = new WaveScheduler();
   private server: Server | undefined;
   private seq = 0;
+
+  /**
+   * The function call handed to a module's entrypoint when the module runs as
+   * the runtime runs it (test/runtime); set it once its parent's IDs are known (idOf).
+   */
+  functionCall: FunctionCall | undefined;
 
   constructor(private readonly options: RecordingEngineOptions = {}) {}
 
@@ -146,6 +153,11 @@ export class RecordingEngine {
     };
     this.records.push(record);
     try {
+      if (steps.length === 3 && steps[0]!.field === "currentFunctionCall" && steps[1]!.field === "inputArgs") {
+        // A list of objects: one `{ id }` per argument.
+        const ids = inputArgChains(this.functionCall).map((chain) => ({ id: this.register(chain) }));
+        return { data: nest(parsed.path.slice(0, -1), ids) };
+      }
       const value = await this.resolve(steps);
       return { data: nest(parsed.path, value) };
     } catch (error) {
@@ -162,6 +174,8 @@ export class RecordingEngine {
     const object = steps.slice(0, -1);
     if (leaf.field === "id") return this.register(object);
     if (OBJECT_LIST_FIELDS.has(object[object.length - 1]?.field ?? "")) return [];
+    const call = answerFunctionCall(this.functionCall, object, leaf);
+    if (call) return call.value;
 
     const host = hostTarget(object);
     if (host) {
@@ -173,6 +187,11 @@ export class RecordingEngine {
     }
     const last = await this.evaluate(steps);
     return this.leafValue(object, leaf, last);
+  }
+
+  /** The ID of a chain, as the SDK would get it (to hand a module an object, like its parent's state). */
+  idOf(steps: Step[]): string {
+    return this.register(steps);
   }
 
   private register(steps: Step[]): string {
