@@ -65,17 +65,17 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
     ]);
     const caches = chain.filter((s) => s.field === "withMountedCache").map((s) => s.args);
     expect(caches).toEqual([
-      { path: "/home/node/.npm", cache: { $chain: [{ field: "cacheVolume", args: { key: "npm" } }] }, owner: "node" },
-      { path: "/home/node/.cache/node/corepack", cache: { $chain: [{ field: "cacheVolume", args: { key: "corepack" } }] }, owner: "node" },
-      { path: "/home/node/.local/share/pnpm/store", cache: { $chain: [{ field: "cacheVolume", args: { key: "pnpm-store" } }] }, owner: "node" },
-      { path: "/home/node/.cache/yarn", cache: { $chain: [{ field: "cacheVolume", args: { key: "yarn" } }] }, owner: "node" },
+      { path: "/cache/npm", cache: { $chain: [{ field: "cacheVolume", args: { key: "npm" } }] }, owner: "node" },
+      { path: "/cache/corepack", cache: { $chain: [{ field: "cacheVolume", args: { key: "corepack" } }] }, owner: "node" },
+      { path: "/cache/pnpm-store", cache: { $chain: [{ field: "cacheVolume", args: { key: "pnpm-store" } }] }, owner: "node" },
+      { path: "/cache/yarn", cache: { $chain: [{ field: "cacheVolume", args: { key: "yarn" } }] }, owner: "node" },
     ]);
     // Every exec runs as `node`: the user is set before the first one.
     const user = chain.findIndex((s) => s.field === "withUser");
     expect(chain[user]!.args).toEqual({ name: "node" });
     expect(user).toBeLessThan(chain.findIndex((s) => s.field === "withExec"));
     expect(chain.find((s) => s.field === "withWorkdir")!.args).toEqual({ path: "/src" });
-    expect(envOf(chain)).toMatchObject({ CI: "true", YARN_CACHE_FOLDER: "/home/node/.cache/yarn" });
+    expect(envOf(chain)).toMatchObject({ CI: "true" });
 
     // Install step: its inputs are the manifests and lockfiles only, then the source without node_modules.
     const tail = chain.slice(chain.findIndex((s) => s.field === "withDirectory"));

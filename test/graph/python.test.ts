@@ -66,37 +66,37 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     ]);
     const fields = chain.map((s) => s.field);
     expect(fields).toEqual([
-      "container", "from", "withMountedCache", "withEnvVariable", "withEnvVariable",
+      "container", "from", "withMountedCache", "withEnvVariable", "withEnvVariable", "withEnvVariable",
       "withExec", "withWorkdir", "withDirectory", "withExec", "withExec",
       "withEnvVariable", "withUser", "withDirectory", "withExec",
     ]);
-    expect(chain[2]!.args).toEqual({ path: "/root/.cache/pip", cache: { $chain: [{ field: "cacheVolume", args: { key: "pip" } }] } });
-    expect(envOf(chain)).toEqual({ PIP_DISABLE_PIP_VERSION_CHECK: "1", PYTHONDONTWRITEBYTECODE: "1", HOME: NON_ROOT_HOME });
-    expect(chain[5]!.args["args"]).toEqual(["pip", "install", ...PYTHON_TOOLS]);
-    expect(chain[6]!.args).toEqual({ path: "/src" });
+    expect(chain[2]!.args).toEqual({ path: "/cache/pip", cache: { $chain: [{ field: "cacheVolume", args: { key: "pip" } }] } });
+    expect(envOf(chain)).toEqual({ PIP_CACHE_DIR: "/cache/pip", PIP_DISABLE_PIP_VERSION_CHECK: "1", PYTHONDONTWRITEBYTECODE: "1", HOME: NON_ROOT_HOME });
+    const execs = chain.filter((s) => s.field === "withExec");
+    expect(execs[0]!.args["args"]).toEqual(["pip", "install", ...PYTHON_TOOLS]);
+    expect(chain.find((s) => s.field === "withWorkdir")!.args).toEqual({ path: "/src" });
 
     // The dependency layer sees the manifests only: a code edit cannot invalidate it.
-    const manifests = chain[7]!;
-    expect(manifests.args["include"]).toEqual(["requirements.txt", "requirements-dev.txt", "pyproject.toml", "requirements/**", "constraints*.txt"]);
-    expect(manifests.args["exclude"]).toBeUndefined();
+    const [manifests, source] = chain.filter((s) => s.field === "withDirectory");
+    expect(manifests!.args["include"]).toEqual(["requirements.txt", "requirements-dev.txt", "pyproject.toml", "requirements/**", "constraints*.txt"]);
+    expect(manifests!.args["exclude"]).toBeUndefined();
     // /src is the tools' user's from the first copy: no root-owned folder the tests cannot write into.
-    expect(manifests.args["owner"]).toBe(NON_ROOT_USER);
-    expect(manifests.args["source"]).toEqual({ $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }] });
+    expect(manifests!.args["owner"]).toBe(NON_ROOT_USER);
+    expect(manifests!.args["source"]).toEqual({ $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }] });
     // The example has requirements-dev.txt but no requirements.txt.
-    expect(chain[8]!.args["args"]).toEqual(["pip", "install", "-r", "requirements-dev.txt"]);
-    expect(chain[9]!.args["args"]).toEqual(["python", "-c", args.PYPROJECT_DEPS_SCRIPT, "pyproject.toml"]);
+    expect(execs[1]!.args["args"]).toEqual(["pip", "install", "-r", "requirements-dev.txt"]);
+    expect(execs[2]!.args["args"]).toEqual(["python", "-c", args.PYPROJECT_DEPS_SCRIPT, "pyproject.toml"]);
 
     // Installed as root; the tests run unprivileged, owning the source they write coverage data into.
-    expect(chain[11]!.args).toEqual({ name: NON_ROOT_USER });
-    const source = chain[12]!;
-    expect(source.args["include"]).toBeUndefined();
-    expect(source.args["exclude"]).toEqual(args.SOURCE_EXCLUDES);
-    expect(source.args["owner"]).toBe(NON_ROOT_USER);
-    expect(chain[13]!.args["args"]).toEqual([
+    expect(chain.find((s) => s.field === "withUser")!.args).toEqual({ name: NON_ROOT_USER });
+    expect(source!.args["include"]).toBeUndefined();
+    expect(source!.args["exclude"]).toEqual(args.SOURCE_EXCLUDES);
+    expect(source!.args["owner"]).toBe(NON_ROOT_USER);
+    expect(execs[3]!.args["args"]).toEqual([
       "python", "-m", "pytest", "-p", "no:cacheprovider", "-m", "not property", "--benchmark-skip",
       "--cov", "--cov-report=term", `--cov-report=xml:${paths.coverageXml}`, `--junitxml=${paths.testJunit}`, "-q",
     ]);
-    expect(chain[13]!.args["expect"]).toBe("ANY");
+    expect(execs[3]!.args["expect"]).toBe("ANY");
   });
 
   it("installs requirements.txt alone when that is the only manifest", async () => {

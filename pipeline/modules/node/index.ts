@@ -9,9 +9,8 @@ import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
 
-/** The official images' non-root user; its home holds every cache. */
+/** The official images' non-root user. */
 const USER = "node";
-const HOME = "/home/node";
 /**
  * Node toolchain: as the image's non-root `node` user, with the package
  * managers' caches as volumes, dependencies installed from the manifests and
@@ -30,15 +29,24 @@ function nodeContainer(project: Project, image: string): Container {
     .withDirectory(WORKDIR, project.source, { exclude: args.SOURCE_EXCLUDES, owner: USER });
 }
 
+/**
+ * The package managers' caches: volumes at flat paths, each tool pointed at
+ * its own by env. A mount under $HOME would leave the folders above it
+ * (.cache, .local/share) created by root, closed to the `node` user.
+ */
+const NODE_CACHES = [
+  { volume: "npm", path: "/cache/npm", env: "npm_config_cache" },
+  { volume: "corepack", path: "/cache/corepack", env: "COREPACK_HOME" },
+  { volume: "pnpm-store", path: "/cache/pnpm-store", env: "npm_config_store_dir" },
+  { volume: "yarn", path: "/cache/yarn", env: "YARN_CACHE_FOLDER" },
+] as const;
+
 /** Cache volumes owned by `node`, or the non-root user could not write them. */
 function withNodeCaches(container: Container): Container {
-  const owner = { owner: USER };
-  return container
-    .withMountedCache(`${HOME}/.npm`, dag.cacheVolume("npm"), owner)
-    .withMountedCache(`${HOME}/.cache/node/corepack`, dag.cacheVolume("corepack"), owner)
-    .withMountedCache(`${HOME}/.local/share/pnpm/store`, dag.cacheVolume("pnpm-store"), owner)
-    .withMountedCache(`${HOME}/.cache/yarn`, dag.cacheVolume("yarn"), owner)
-    .withEnvVariable("YARN_CACHE_FOLDER", `${HOME}/.cache/yarn`);
+  return NODE_CACHES.reduce(
+    (c, cache) => c.withMountedCache(cache.path, dag.cacheVolume(cache.volume), { owner: USER }).withEnvVariable(cache.env, cache.path),
+    container,
+  );
 }
 
 /** Once per project, shared by the stages that run concurrently: each read is a round trip before their execs. */

@@ -10,6 +10,8 @@ import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
 
+const PIP_CACHE = "/cache/pip";
+
 /**
  * Python toolchain: the pipeline's pinned tools, then the project's
  * requirements from its manifests alone (so editing code keeps both layers
@@ -19,7 +21,9 @@ function pythonContainer(project: Project, image: string): Container {
   let container = dag
     .container()
     .from(image)
-    .withMountedCache("/root/.cache/pip", dag.cacheVolume("pip"))
+    // A flat path pip is pointed at, like every toolchain's caches: none under a $HOME.
+    .withMountedCache(PIP_CACHE, dag.cacheVolume("pip"))
+    .withEnvVariable("PIP_CACHE_DIR", PIP_CACHE)
     .withEnvVariable("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     // No .pyc files written into the source tree of a throwaway container.
     .withEnvVariable("PYTHONDONTWRITEBYTECODE", "1")
