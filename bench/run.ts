@@ -5,17 +5,26 @@
  *     the engine's waves (target <= 1.1);
  *  2. whether two plans of the same tree are identical;
  *  3. the wall time of `pipeline validate` and `pipeline plan ci` on each
- *     example, as a ratio to `pipeline --version` measured in the same run.
+ *     example, as a ratio to `pipeline --version` measured in the same run;
+ *  4. the Dagger runtime's cold-start steps this module triggers: its install
+ *     step (none, or the command), the files its entrypoint imports at every
+ *     call, and their load time under tsx as a ratio to the SDK library alone.
  * With BENCH_OUTPUT set, it also writes the CLI timing samples there as
  * tinybench-style JSON (`{ tasks: [{ name, samples }] }`, ms), which the
  * pipeline's own bench stage compares against a baseline.
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { dag } from "@dagger.io/dagger";
 import { planFunction } from "../cli/commands/plan.js";
 import { recordRun } from "../cli/recording-engine/run.js";
-import { Pipeline } from "../pipeline/src/index.js";
+import { importFromRuntimeView } from "../cli/runtime-view/load.js";
+import { runtimeView } from "../cli/runtime-view/view.js";
+
+const { Pipeline } = await importFromRuntimeView();
 
 const repo = new URL("../", import.meta.url).pathname;
 const EXAMPLES = ["examples/go-service", "examples/node-service", "examples/python-service"];
@@ -90,6 +99,33 @@ for (const example of EXAMPLES) {
     console.log(`   ${`pipeline ${args.join(" ")}  (in ${example})`.padEnd(46)} ${ms(time).padStart(8)}  ${(time / baseline).toFixed(2)}x`);
   }
 }
+
+console.log("\n4. Dagger runtime cold start for this module (what every cold engine and every call pays)");
+const view = runtimeView();
+const { install } = view;
+console.log(
+  `   install step      ${install.install ? `\`${install.install.join(" ")}\`` : "none"} (${install.packageManager} ${install.version}: ${install.reason};` +
+    ` TypeScript ${install.mountsTypescript ? "mounted" : "installed"}; setup exec ${install.setup ? "`" + install.setup.join(" ") + "`" : "none"})`,
+);
+const kb = (files: string[]) => `${(files.reduce((sum, f) => sum + statSync(join(view.modulePath, f)).size, 0) / 1024).toFixed(0)} KB`;
+const imported = view.sourceFiles.filter((f) => /^src\/.*\.m?ts$/.test(f));
+console.log(`   source copied     ${view.sourceFiles.length} files, ${kb(view.sourceFiles)}`);
+console.log(`   imported per call ${imported.length} files under src/ (${kb(imported)}) and sdk/client.gen.ts, with what they import`);
+const tsxCli = join(createRequire(import.meta.url).resolve("tsx/package.json"), "../dist/cli.mjs");
+const probe = join(tmpdir(), "pipeline-bench-load-probe.mjs");
+writeFileSync(probe, "await import(process.argv[2]);\n");
+/** Median wall time of a fresh tsx process (the module's tsconfig) importing one file of the view. */
+const loadTime = (file: string) => {
+  const samples = [1, 2, 3].map(() => {
+    const started = performance.now();
+    execFileSync("node", [tsxCli, "--tsconfig", join(view.modulePath, "tsconfig.json"), probe, join(view.modulePath, file)], { stdio: "ignore" });
+    return performance.now() - started;
+  });
+  return median(samples);
+};
+const sdkAlone = loadTime("sdk/index.ts");
+const moduleLoad = loadTime("src/index.ts");
+console.log(`   load under tsx    module ${ms(moduleLoad)}, SDK library alone ${ms(sdkAlone)}: ${(moduleLoad / sdkAlone).toFixed(2)}x`);
 
 const output = process.env["BENCH_OUTPUT"];
 if (output) writeFileSync(output, `${JSON.stringify({ tasks }, null, 2)}\n`);

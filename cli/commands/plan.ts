@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import { dag } from "@dagger.io/dagger";
-import { PipelineUserError } from "../../pipeline/src/run/load-project.js";
 import { CliError, EXIT } from "../errors.js";
 import { pathKind } from "../path-kind.js";
 import { callArguments, type CallArg } from "../plan/call-args.js";
@@ -10,6 +9,7 @@ import { renderPlan } from "../plan/render.js";
 import type { CallRecord } from "../recording-engine/engine.js";
 import { argText } from "../recording-engine/query.js";
 import { recordRun } from "../recording-engine/run.js";
+import { importFromRuntimeView } from "../runtime-view/load.js";
 
 export interface PlanOptions {
   /** Function name as `dagger call` spells it (kebab-case) or as in TypeScript. */
@@ -40,7 +40,8 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
     throw new CliError("PLAN_UNKNOWN_FUNCTION", `unknown function "${options.fn}".\n  Fix: use one of ${names}.`, EXIT.usage);
   }
   const args = callArguments(fn, options.args ?? {});
-  const { Pipeline } = await import("../../pipeline/src/index.js");
+  // The module as the runtime sees it, so what would not load on an engine does not load here.
+  const { Pipeline } = await importFromRuntimeView();
   const { engine, result, error } = await recordRun(
     async () => {
       // The source as `dagger call` uploads it: what the constructor's ignore list names is left out.
@@ -50,7 +51,8 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
     },
     { hostRoot: root },
   );
-  if (error instanceof PipelineUserError) {
+  // By name: the view's PipelineUserError is another class than the repository's.
+  if (error instanceof Error && error.name === "PipelineUserError") {
     // The module names files relative to the source it was given; say which source that was.
     throw new CliError("PLAN_INVALID_PROJECT", options.source === "." ? error.message : `${options.source}: ${error.message}`);
   }

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MODULE_FILE, readModuleSignature } from "../../cli/plan/module-signature.js";
+import { importFromRuntimeView } from "../../cli/runtime-view/load.js";
 import { tempDir } from "../helpers/examples.js";
 
 describe("the module signature plan reads from pipeline/src/index.ts", () => {
@@ -17,7 +18,7 @@ describe("the module signature plan reads from pipeline/src/index.ts", () => {
     ]);
     expect(release.params[0]!.description).toMatch(/^The release tag/);
     // Each is a real method of the class plan instantiates.
-    const { Pipeline } = await import("../../pipeline/src/index.js");
+    const { Pipeline } = await importFromRuntimeView();
     for (const fn of signature.functions) expect(typeof (Pipeline.prototype as unknown as Record<string, unknown>)[fn.name], fn.name).toBe("function");
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { recordRun } from "../../cli/recording-engine/run.js";
 import * as goArgs from "../../pipeline/modules/go/args.js";
 import { copyExample } from "../helpers/examples.js";
+import { pipelineOn } from "../helpers/pipeline.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 
 /** `release` on examples/go-service, recorded: gates first, then a multi-arch publish with the token as a secret. */
@@ -11,8 +12,7 @@ const UNIT = goArgs.unitTestArgs({ race: true });
 const CONFIG = "release:\n  image: ghcr.io/acme/go-service\n";
 
 async function release(root: string, options: Parameters<typeof recordRun>[1], tag = "v1.2.0") {
-  const { Pipeline } = await import("../../pipeline/src/index.js");
-  return recordRun(() => new Pipeline(dag.host().directory(root)).release(tag, dag.secret("env://REGISTRY_TOKEN"), "ci-bot"), options);
+  return recordRun(async () => (await pipelineOn(root)).release(tag, dag.secret("env://REGISTRY_TOKEN"), "ci-bot"), options);
 }
 
 /** Real passing outputs of the Go test stage, so the gates pass. */

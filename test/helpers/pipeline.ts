@@ -1,11 +1,15 @@
 import { dag } from "@dagger.io/dagger";
 import type { RecordingEngineOptions } from "../../cli/recording-engine/engine.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
+import { importFromRuntimeView } from "../../cli/runtime-view/load.js";
 import { newFilesOf } from "./records.js";
 
-/** The module object on a host folder, as `dagger call --source=<root>` would build it (call inside recordRun). */
+/**
+ * The module object on a host folder, as `dagger call --source=<root>` would
+ * build it, loaded from the runtime's view of the module (call inside recordRun).
+ */
 export async function pipelineOn(root: string) {
-  const { Pipeline } = await import("../../pipeline/src/index.js");
+  const { Pipeline } = await importFromRuntimeView();
   return new Pipeline(dag.host().directory(root));
 }
 
@@ -14,7 +18,7 @@ export async function pipelineOn(root: string) {
  * directly because a check itself returns nothing (call inside recordRun).
  */
 export async function stageSummary(root: string, stage: "lint" | "test" | "propertyTest" | "bench"): Promise<string> {
-  const { runStages } = await import("../../pipeline/src/run/stages.js");
+  const { runStages } = await importFromRuntimeView<typeof import("../../pipeline/src/run/stages.js")>("src/run/stages.ts");
   return (await runStages(dag.host().directory(root), [stage])).summary;
 }
 
