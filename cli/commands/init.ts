@@ -111,7 +111,9 @@ interface Row {
  */
 export function configTemplate(language: Language, options: { pinLanguage?: boolean } = {}): string {
   const rows = schemaRows(pipelineJsonSchema(), [], language, options.pinLanguage ?? false);
-  const width = Math.max(...rows.map((row) => row.text.length)) + 2;
+  // Notes line up in one column, except beside a value too long for it (a digest-pinned image): aligning
+  // every note to that one would push them all off the screen.
+  const width = Math.max(...rows.map((row) => row.text.length).filter((length) => length <= ALIGNED_TEXT_MAX)) + 2;
   const lines = rows.map(({ text, note, live }) => {
     const line = text === "" ? "" : `${live ? "" : "# "}${text}`;
     return note ? `${line.padEnd(width)}  # ${note.replace(/\s+/g, " ")}` : line;
@@ -128,6 +130,9 @@ export function configTemplate(language: Language, options: { pinLanguage?: bool
 ${lines.join("\n")}
 `;
 }
+
+/** The longest key-and-value text whose note still lines up with the others. */
+const ALIGNED_TEXT_MAX = 60;
 
 function schemaRows(node: SchemaNode, path: string[], language: Language, pinLanguage: boolean): Row[] {
   return Object.entries(node.properties ?? {}).flatMap(([key, child]): Row[] => {

@@ -3,13 +3,28 @@
  * one edit here (or an override in pipeline.yaml's `images`). The Dagger
  * engine and SDK pins live in dagger.json (`engineVersion`) and package.json
  * (`@dagger.io/dagger`); `test/layout/pins.test.ts` keeps them on the same version.
+ *
+ * Each image is pinned by tag and digest: the tag says what it is, the digest
+ * (the multi-arch index, so every platform resolves) is what gets pulled, so a
+ * rebuild of the tag upstream cannot change a result. No registry is reachable
+ * where this is developed, so each digest is one seen pinned to the same tag in
+ * public repositories (named beside it); a bump takes the new digest from the
+ * registry (`docker buildx imagetools inspect <image:tag>`).
  */
 export const IMAGES = {
-  go: "golang:1.23.4-bookworm",
-  golangciLint: "golangci/golangci-lint:v1.63.4",
-  node: "node:22.12.0-bookworm-slim",
+  // Go 1.26: a supported release (Go supports the two newest). Seen in lauchiwa/AstrLink Dockerfile
+  // (commit e1e055f8) and FroZor/loreva-agent Dockerfile (commit 55aa06dd).
+  go: "golang:1.26.9-bookworm@sha256:d9c68c2c51161e12fd77e4c6320687c9cd86e1af1e3ad6e6cd63ff970641453c",
+  // v2: v1 cannot lint modules declaring go 1.24 or later. Seen in dbcrit/vesta hack/go-lint.sh and
+  // pt9912/pgwire-recorder Dockerfile.
+  golangciLint: "golangci/golangci-lint:v2.14.0@sha256:ad862ba6b3798cbe0fd9fd7408d498fd74fbd2623a92406b2fd3898faf0bf98f",
+  // Node 24, the active LTS (22.12's bundled corepack fails on pnpm with "Cannot find matching keyid").
+  // The index digest, recorded with its amd64 and arm64 manifests in mattjons0n/ShelfSend
+  // deploy/docker/base-image.lock; also in agentconnect-md/agentconnect docker/runtime-sandbox.Dockerfile.
+  node: "node:24.21.0-bookworm-slim@sha256:2fe369e969550cde8e867afc3fe370b260140cab4a23d467074295b42163d553",
   // 3.11: what Debian 12 ships, so the examples' pinned dev tools match the real-tool tests here.
-  python: "python:3.11.11-slim-bookworm",
+  // Seen in Damel91/flower-mcp Dockerfile and MortyYJT/commerce-support-agent Dockerfile.
+  python: "python:3.11.17-slim-bookworm@sha256:2333bd330d12de02514770b3585cad313644316047cdee24a7acfdece6de6efb",
 } as const;
 
 /** Python tools installed next to the project's own requirements (no image pins them). */

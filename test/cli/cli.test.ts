@@ -149,7 +149,7 @@ describe("pipeline init", () => {
       # workdir: .                                   # The project's folder, relative to the repository root (for monorepos).
 
       # images:                                      # Tool images, each pinned by a version tag or a digest: a floating tag like latest or alpine is rejected.
-      #   node: node:22.12.0-bookworm-slim           # Node and npm: every stage.
+      #   node: node:24.21.0-bookworm-slim@sha256:2fe369e969550cde8e867afc3fe370b260140cab4a23d467074295b42163d553  # Node and npm: every stage.
 
       # stages:                                      # Per-stage switches and options.
       #   lint:                                      # Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff.

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatProblem, loadConfig } from "../../pipeline/src/config/load.js";
 import { compareBenchmarks, MIN_SAMPLES } from "../../pipeline/modules/report/bench.js";
 import { mannWhitneyU } from "../../pipeline/modules/report/stats.js";
+import { IMAGES } from "../../pipeline/modules/pins.js";
 
 /** The YAML for one key path set to a value, e.g. `stages.bench.baseline`. */
 function yamlAt(path: string, value: string): string {
@@ -62,24 +63,33 @@ describe("tool images are pinned", () => {
     ["ghcr.io/acme/go:stable", /a tag without a version number \("stable"\) moves/],
     ["node:lts-slim", /a tag without a version number \("lts-slim"\) moves/],
     ["localhost:5000/golang", /has no tag/],
-    ["Golang:1.23", /^expected an image pinned by a version tag or a digest, like golang:1\.23\.4-bookworm, got "Golang:1\.23"$/],
+    ["Golang:1.23", `expected an image pinned by a version tag or a digest, like ${IMAGES.go}, got "Golang:1.23"`],
+    // A digest is 64 hex digits: a short or uppercase one is a typo, not a pin.
+    [`golang:1.26.9-bookworm@sha256:${"0123456789abcdef".repeat(2)}`, /^expected an image pinned by a version tag or a digest/],
+    [`golang@${DIGEST.toUpperCase().replace("SHA256", "sha256")}`, /^expected an image pinned by a version tag or a digest/],
   ])("rejects %j", (image, message) => {
     const [problem, ...rest] = problemsAt("images.go", image);
     expect(rest).toEqual([]);
-    expect(problem).toMatchObject({ path: "images.go", fix: "pin images.go to a version tag or a digest (@sha256:...), e.g. golang:1.23.4-bookworm" });
-    expect(problem?.message).toMatch(message);
+    expect(problem).toMatchObject({ path: "images.go", fix: `pin images.go to a version tag or a digest (@sha256:...), e.g. ${IMAGES.go}` });
+    if (typeof message === "string") expect(problem?.message).toBe(message);
+    else expect(problem?.message).toMatch(message);
   });
 
-  it.each(["golang:1.23.4-bookworm", "golang:1", `golang@${DIGEST}`, `golang:latest@${DIGEST}`, "localhost:5000/tools/go:1.23", "golangci/golangci-lint:v1.63.4"])(
+  it.each(["golang:1.23.4-bookworm", "golang:1", `golang@${DIGEST}`, `golang:latest@${DIGEST}`, `golang:1.26.9-bookworm@${DIGEST}`, "localhost:5000/tools/go:1.23", `localhost:5000/tools/go:1.23@${DIGEST}`])(
     "accepts %j",
     (image) => expect(problemsAt("images.go", image)).toEqual([]),
   );
+
+  it.each(Object.entries(IMAGES))("accepts the default %s pin, tag and digest together, in its own key", (key, image) => {
+    expect(image).toMatch(/:[\w.-]+@sha256:[a-f0-9]{64}$/);
+    expect(problemsAt(`images.${key}`, image)).toEqual([]);
+  });
 
   it("suggests each key's own default pin", () => {
     const [problem] = problemsAt("images.node", "node:latest");
     expect(formatProblem(problem!)).toMatchInlineSnapshot(`
       "pipeline.yaml:2:9 images.node: "node:latest" is not pinned: the image behind "latest" changes with every release
-        Fix: pin images.node to a version tag or a digest (@sha256:...), e.g. node:22.12.0-bookworm-slim"
+        Fix: pin images.node to a version tag or a digest (@sha256:...), e.g. node:24.21.0-bookworm-slim@sha256:2fe369e969550cde8e867afc3fe370b260140cab4a23d467074295b42163d553"
     `);
   });
 });
