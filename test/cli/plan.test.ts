@@ -10,11 +10,14 @@ describe("pipeline plan", () => {
   it("prints the container graph of ci with the stages grouped as concurrent", async () => {
     const { code, out } = await cli("plan", "ci", "--source", examplePath("go-service"));
     expect(code).toBe(0);
-    expect(out).toMatch(/^Group 1 \(5 containers run concurrently\):$/m);
+    expect(out).toMatch(/^Group 1 \(4 containers run concurrently\):$/m);
     // The property tests follow the package listing that finds testing/quick users.
-    const second = out.slice(out.indexOf("Group 2 (1 container):"));
+    const second = out.slice(out.indexOf("Group 2 (1 container):"), out.indexOf("Group 3 (1 container):"));
     expect(second).toContain("exec    go test -run '^(TestProperty|Fuzz)' -json ./...");
-    expect(second).not.toMatch(/^Group 3/m);
+    // The benchmarks run alone, after every other stage.
+    const third = out.slice(out.indexOf("Group 3 (1 container):"));
+    expect(third).toContain("exec    go test -run '^$' -bench . -benchmem -count 6 ./...");
+    expect(third).not.toMatch(/^Group 4/m);
     expect(out).toContain(`∥1 ${IMAGES.go}`);
     expect(out).toContain('cache   /go/pkg/mod ← cache volume "go-mod"');
     // The manifests first (modules/go decides the full list), so editing code reuses the download.

@@ -156,15 +156,18 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     expect(check).toBe(format);
   });
 
-  it("runs the four stages of ci concurrently, sharing one install", async () => {
+  it("runs lint, test and property tests of ci concurrently, sharing one install, then the benchmarks alone", async () => {
     const { engine } = await recordRun(async () => (await pipelineOn(examplePath("python-service"))).ci(), {
       fileContents: realReports,
     });
     const executions = await engine.executions();
-    const stages = wavesOf(executions, UNIT, PROPERTY, args.benchArgs(6), args.ruffCheckArgs());
-    // One wave answered every stage's tool: none waited for another's answer, all for the installs.
-    const installs = executions.filter((e) => !stages.includes(e.wave));
+    const [bench, ...stages] = wavesOf(executions, args.benchArgs(6), UNIT, PROPERTY, args.ruffCheckArgs(), args.ruffFormatArgs());
+    // One wave answered every other stage's tool: none waited for another's answer, all for the installs.
+    const installs = executions.filter((e) => e.wave < Math.min(...stages));
     expect(new Set(stages)).toEqual(new Set([Math.max(...installs.map((e) => e.wave)) + 1]));
+    // Bench measures after every other exec, as quietly as bench-baseline does.
+    const others = executions.filter((e) => e.args.join(" ") !== args.benchArgs(6).join(" "));
+    expect(bench).toBeGreaterThan(Math.max(...others.map((e) => e.wave)));
     // The install steps are shared prefixes: evaluated once, like the engine's cache.
     expect(installs.map((e) => e.args).filter((argv) => argv[0] === "pip")).toEqual([
       ["pip", "install", ...PYTHON_TOOLS],
