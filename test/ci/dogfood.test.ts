@@ -35,8 +35,9 @@ describe("dogfooding", () => {
         expect.stringMatching(/^npx --no vitest run test\/unit\/engine\.property\.test\.ts --reporter=default /),
       ]),
     );
-    // All five in one concurrent group, after one shared `npm ci`.
-    expect(plan.groups).toHaveLength(1);
+    // Four in one concurrent group, then the benchmarks alone, each after one shared `npm ci`.
+    expect(plan.groups.map((g) => g.runs.length)).toEqual([4, 1]);
+    expect(plan.groups[1]!.runs[0]!.ops.filter((o) => o.op === "exec").pop()?.text).toBe("npm run bench  (exit code read, not thrown)");
     for (const run of runs) expect(run.ops.filter((o) => o.op === "exec")[0]?.text).toBe("npm ci --no-audit --no-fund");
   });
 });
