@@ -13,6 +13,14 @@ interface Stage {
   instructions: string[];
 }
 
+/** A FROM line's parts: its `--platform` (when given), the image and the stage name. */
+function fromParts(from: string): { platform: string | undefined; image: string; name: string | undefined } {
+  const words = from.split(/\s+/).slice(1);
+  const platform = words.find((w) => w.startsWith("--platform="))?.slice("--platform=".length);
+  const [image, as, name] = words.filter((w) => !w.startsWith("--"));
+  return { platform, image: image!, name: as?.toUpperCase() === "AS" ? name : undefined };
+}
+
 /** Dockerfile stages: the FROM line, then each instruction with its continuation lines joined. */
 function stages(dockerfile: string): Stage[] {
   const joined = dockerfile.replace(/\\\n\s*/g, " ").split("\n").map((l) => l.trim());
@@ -51,15 +59,36 @@ describe.each(EXAMPLES)("%s Dockerfile", (name) => {
   });
 
   it("builds on the image its CI runs in: what ships is what was tested", () => {
-    expect(all[0]!.from.split(/\s+/)[1]).toBe(TOOLCHAIN_IMAGE[name]);
+    expect(fromParts(all[0]!.from).image).toBe(TOOLCHAIN_IMAGE[name]);
+  });
+
+  it("builds on the build machine's platform, so a multi-arch release is not built under emulation", () => {
+    expect(fromParts(all[0]!.from).platform).toBe("$BUILDPLATFORM");
+    // The image that ships is the target platform's own.
+    expect(fromParts(final.from).platform).toBeUndefined();
+    // Only platform-independent output crosses to the runtime: no installed dependencies of the build machine.
+    const fromBuild = final.instructions.filter((i) => /^COPY\s+(--\S+\s+)*--from=build\s/i.test(i));
+    expect(fromBuild.join("\n")).not.toMatch(/node_modules|site-packages|\.venv/);
   });
 
   it("pins its base images to a patch version (or a digest)", () => {
     for (const { from } of all) {
-      const image = from.split(/\s+/)[1]!;
+      const { image } = fromParts(from);
       if (image.startsWith("gcr.io/distroless/")) continue; // distroless publishes no version tags: a digest pins it, which needs a registry
       expect(image, from).toMatch(/(:\S*\d+\.\d+\.\d+\S*|@sha256:[0-9a-f]{64})$/);
     }
+  });
+});
+
+describe("go-service Dockerfile cross-compiles", () => {
+  const build = stages(readFileSync(join(examplePath("go-service"), "Dockerfile"), "utf8"))[0]!;
+
+  it("for the target platform's OS and architecture, statically (no C toolchain for the target needed)", () => {
+    const args = build.instructions.filter((i) => /^ARG\s/i.test(i)).flatMap((i) => i.split(/\s+/).slice(1).map((a) => a.split("=")[0]));
+    expect(args).toEqual(expect.arrayContaining(["TARGETOS", "TARGETARCH"]));
+    const goBuild = build.instructions.filter((i) => /^RUN\s.*\bgo build\b/.test(i));
+    expect(goBuild).toHaveLength(1);
+    for (const env of ["CGO_ENABLED=0", "GOOS=$TARGETOS", "GOARCH=$TARGETARCH"]) expect(goBuild[0]!.replace(/\$\{(\w+)\}/g, "$$$1")).toContain(env);
   });
 });
 
