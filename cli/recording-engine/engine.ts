@@ -189,6 +189,11 @@ export class RecordingEngine {
     return this.leafValue(object, leaf, last);
   }
 
+  /** The chain an ID stands for (what the module built, e.g. the module typedef a registration returns). */
+  chainOf(id: string): Step[] | undefined {
+    return this.ids.get(id);
+  }
+
   /** The ID of a chain, as the SDK would get it (to hand a module an object, like its parent's state). */
   idOf(steps: Step[]): string {
     return this.register(steps);

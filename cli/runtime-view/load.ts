@@ -10,6 +10,6 @@ type ModuleMain = typeof import("../../pipeline/src/index.js");
  * outside the module source, a package the runtime does not install) fails here
  * too. The recording engine's callers (plan, the graph tests) load the module so.
  */
-export async function importFromRuntimeView<T = ModuleMain>(file = "src/index.ts"): Promise<T> {
-  return (await import(pathToFileURL(join(runtimeView().modulePath, file)).href)) as T;
+export async function importFromRuntimeView<T = ModuleMain>(file = "src/index.ts", repoRoot?: string): Promise<T> {
+  return (await import(pathToFileURL(join(runtimeView(repoRoot).modulePath, file)).href)) as T;
 }
