@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { returnedValue } from "../../cli/recording-engine/function-call.js";
-import { isChainRef, type Step } from "../../cli/recording-engine/query.js";
+import { argText, isChainRef, type Step } from "../../cli/recording-engine/query.js";
 import { runtimeView } from "../../cli/runtime-view/view.js";
 import { callAsRuntime } from "../helpers/runtime.js";
 
@@ -19,7 +19,7 @@ function registeredFunctions(chain: readonly Step[]): RegisteredFunction[] {
       const fn = step.args["function"];
       if (step.field === "withFunction" && isChainRef(fn)) {
         const fnSteps = fn.$chain;
-        const name = String(fnSteps[0]?.args["name"]);
+        const name = argText(fnSteps[0]?.args["name"]);
         found.set(name, {
           name,
           cachePolicy: fnSteps.find((s) => s.field === "withCachePolicy")?.args["policy"],
