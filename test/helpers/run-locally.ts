@@ -40,8 +40,14 @@ function readIfPresent(path: string): string | undefined {
 export const canRunAsOtherUser =
   process.getuid?.() === 0 && (await execa("setpriv", ["--version"], { reject: false }).catch(() => undefined))?.exitCode === 0;
 
-/** The argv, run as `user` ("uid:gid") with no supplementary groups: what `withUser` does to an exec. */
-export function asUser(user: string, argv: string[]): string[] {
+/**
+ * The argv, run as `user` ("uid:gid") with no supplementary groups: what `withUser` does to an exec.
+ * `readAnywhere` keeps one capability, CAP_DAC_READ_SEARCH: every file and folder may be read, as an
+ * image's interpreter is, while writes are checked as for any other user. For an interpreter under a
+ * home only root may enter (pyenv's /root/.pyenv): without it, the user cannot read its standard library.
+ */
+export function asUser(user: string, argv: string[], options: { readAnywhere?: boolean } = {}): string[] {
   const [uid, gid = uid] = user.split(":");
-  return ["setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--", ...argv];
+  const caps = options.readAnywhere ? ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"] : [];
+  return ["setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", ...caps, "--", ...argv];
 }

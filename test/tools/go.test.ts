@@ -21,7 +21,10 @@ import { asUser, canRunAsOtherUser } from "../helpers/run-locally.js";
 
 const go = await execa("go", ["version"], { reject: false }).catch(() => undefined);
 const haveGo = go?.exitCode === 0;
-if (!haveGo) console.warn("skipping Go real-tool tests: no `go` on PATH (Debian: apt-get install golang-go)");
+if (!haveGo) console.warn("skipping Go real-tool tests: no `go` on PATH (install a current Go from go.dev/dl; Debian 12's golang-go is 1.19)");
+/** Go 1.24+ reports a package that does not build as JSON events (build-output, build-fail) and exits 1; older Go prints plain text and exits 2. */
+const goMinor = Number(/\bgo1\.(\d+)/.exec(String(go?.stdout))?.[1] ?? 0);
+const buildEvents = goMinor >= 24;
 
 /** Runs argv like the container does: in the project root, a non-zero exit read rather than thrown. */
 async function run(cwd: string, argv: string[], env: Record<string, string> = {}) {
@@ -116,11 +119,26 @@ describe.skipIf(!haveGo)("go toolchain with the real go", REAL_TOOL_TIMEOUT, () 
     expect(verdict.errorLines).toContain("FAIL example.com/go-service/internal/semver TestDeliberatelyBroken: zz_broken_test.go:7: want 2, got 3");
   });
 
-  it("names the compiler error of a package that does not build (Go < 1.24: plain text on stdout and stderr)", async () => {
+  it(`names the compiler error of a package that does not build (go1.${goMinor}: ${buildEvents ? "build-output and build-fail events, exit code 1" : "plain text on stdout and stderr, exit code 2"})`, async () => {
     const root = copyExample("go-service");
     writeFileSync(join(root, "internal/semver/zz_broken.go"), 'package semver\n\nvar broken int = "x"\n');
     const testRun = await run(root, args.unitTestArgs({ race: false, coverprofile: join(root, "c.out") }));
-    expect(testRun.exitCode).toBe(2);
+    if (buildEvents) {
+      // The compiler's lines arrive as build-output events of the package, then a build-fail event; stderr stays empty.
+      expect(testRun.exitCode, testRun.stderr).toBe(1);
+      expect(testRun.stderr).toBe("");
+      const events = testRun.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, string>);
+      const semver = "example.com/go-service/internal/semver";
+      expect(events.filter((e) => e["ImportPath"] === semver).map((e) => e["Action"])).toEqual(["build-output", "build-output", "build-fail"]);
+      expect(events.find((e) => e["Action"] === "build-output" && e["Output"]?.includes("cannot use"))?.["Output"]).toMatch(/^internal\/semver\/zz_broken\.go:3:\d+: cannot use "x"/);
+      // Each package that cannot be tested fails with the import path whose build failed.
+      expect(events.filter((e) => e["Action"] === "fail").map((e) => [e["Package"], e["FailedBuild"]]).sort()).toEqual(
+        ["example.com/go-service", "example.com/go-service/internal/api", semver].map((p) => [p, semver]),
+      );
+    } else {
+      expect(testRun.exitCode).toBe(2);
+      expect(testRun.stderr).toMatch(/zz_broken\.go:3:\d+: cannot use "x"/);
+    }
     // What the toolchain parses: stdout, then stderr.
     const suites = parseGoTestJson(`${testRun.stdout}\n${testRun.stderr}`);
     const broken = suites.find((s) => s.name === "example.com/go-service/internal/semver");

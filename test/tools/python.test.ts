@@ -12,14 +12,24 @@ import { NON_ROOT_HOME, NON_ROOT_USER } from "../../pipeline/modules/non-root.js
 import { asUser, canRunAsOtherUser, runLocally } from "../helpers/run-locally.js";
 import { benchVerdict, lintVerdict, testVerdict } from "../../pipeline/modules/verdicts.js";
 import { copyExample, tempDir } from "../helpers/examples.js";
+import { TOOLS_MANIFEST, toolPins } from "../helpers/tools-manifest.js";
 
 /**
  * Real-tool tests: the exact argv the Python toolchain runs (args.ts), run
- * with Debian's /usr/bin/python3 on copies of examples/python-service, and
- * the real outputs read with the real parsers and verdicts.
+ * with the Python on PATH and the tools tools/requirements.txt pins (the
+ * pipeline's PYTHON_TOOLS) on copies of examples/python-service, and the
+ * real outputs read with the real parsers and verdicts.
  */
 
-const PYTHON = "/usr/bin/python3";
+/** The interpreter `python3` on PATH runs, by its absolute path (a pyenv shim would not resolve for another user). */
+const PYTHON = (() => {
+  try {
+    const found = execaSync("python3", ["-c", "import sys; print(sys.executable)"], { reject: false });
+    return found.exitCode === 0 ? String(found.stdout).trim() : "python3";
+  } catch {
+    return "python3";
+  }
+})();
 
 function pythonHas(modules: string): boolean {
   try {
@@ -31,7 +41,15 @@ function pythonHas(modules: string): boolean {
 
 const pytestReady = pythonHas("pytest, pytest_cov, pytest_benchmark, hypothesis");
 const ruffReady = execaSync("ruff", ["--version"], { reject: false }).exitCode === 0;
-const MISSING = "(skipped: /usr/bin/python3 lacks pytest, pytest-cov, pytest-benchmark or hypothesis)";
+const MISSING = `(skipped: ${PYTHON} lacks pytest, pytest-cov, pytest-benchmark or hypothesis; python3 -m pip install -r ${TOOLS_MANIFEST})`;
+
+/**
+ * Whether the container's non-root user can run PYTHON with its packages as
+ * it is; if not (pyenv under a /root only root may enter), that user runs it
+ * with read access everywhere (see asUser), its writes still checked.
+ */
+const [probe, ...probeArgs] = asUser(NON_ROOT_USER, [PYTHON, "-c", "import pytest"]);
+const pythonReadableByOthers = canRunAsOtherUser && pytestReady && execaSync(probe!, probeArgs, { reject: false, cwd: "/" }).exitCode === 0;
 
 /** A property test that records how many examples hypothesis ran, into $COUNT_FILE. */
 const COUNTING_PROPERTY = `import os
@@ -84,6 +102,17 @@ function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSampl
 }
 
 describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pytestReady ? "" : MISSING}`, REAL_TOOL_TIMEOUT, () => {
+  it(`runs the versions ${TOOLS_MANIFEST} pins (the pipeline's PYTHON_TOOLS), with ${PYTHON}`, () => {
+    const pins = toolPins().filter((p) => ["pytest", "pytest-cov", "pytest-benchmark", "hypothesis", "coverage", "ruff"].includes(p.name));
+    expect(pins).toHaveLength(6);
+    const script = "import sys\nfrom importlib.metadata import version\nfor name in sys.argv[1:]:\n    print(name + '==' + version(name))";
+    const installed = execaSync(PYTHON, ["-c", script, ...pins.map((p) => p.name)], { reject: false });
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    expect(String(installed.stdout).trim().split("\n")).toEqual(pins.map((p) => `${p.name}==${p.version}`));
+    // The ruff on PATH, which the lint commands run, is that one too.
+    expect(execaSync("ruff", ["--version"], { reject: false }).stdout).toBe(`ruff ${pins.find((p) => p.name === "ruff")!.version}`);
+  });
+
   it("runs the unit tests with coverage: JUnit counts, coverage.py's own total, and a failing gate above it", async () => {
     const root = copyExample("python-service");
     // An untested function, so coverage is below 100% and a gate can sit above it.
@@ -123,15 +152,16 @@ describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pyt
     expect(gated.errorLines.join("\n")).toMatch(/100/);
   });
 
-  it.skipIf(!canRunAsOtherUser)(`runs the tests as the container's non-root user, in a source tree it owns${canRunAsOtherUser ? "" : " (skipped: needs root and setpriv to switch users)"}`, async () => {
+  const readAnywhere = !pythonReadableByOthers;
+  it.skipIf(!canRunAsOtherUser)(`runs the tests as the container's non-root user, in a source tree it owns${canRunAsOtherUser ? (readAnywhere ? ` (reading ${PYTHON}'s files with CAP_DAC_READ_SEARCH: that user cannot enter its folder)` : "") : " (skipped: needs root and setpriv to switch users)"}`, async () => {
     const root = copyExample("python-service");
     execaSync("chown", ["-R", NON_ROOT_USER, root]);
     const paths = args.reportPaths(root);
     const env = { HOME: NON_ROOT_HOME, PYTHONDONTWRITEBYTECODE: "1", ...pluginEnv() };
-    const unit = await runLocally(asUser(NON_ROOT_USER, args.unitTestArgs(root, PYTHON)), root, env, [paths.testJunit, paths.coverageXml]);
+    const unit = await runLocally(asUser(NON_ROOT_USER, args.unitTestArgs(root, PYTHON), { readAnywhere }), root, env, [paths.testJunit, paths.coverageXml]);
     expect(unit.exitCode, unit.stdout + unit.stderr).toBe(0);
     expect(parseCobertura(unit.files[paths.coverageXml]!).percent).toBeGreaterThan(50);
-    const property = await runLocally(asUser(NON_ROOT_USER, args.propertyTestArgs(20, root, PYTHON)), root, env, [paths.propertyJunit]);
+    const property = await runLocally(asUser(NON_ROOT_USER, args.propertyTestArgs(20, root, PYTHON), { readAnywhere }), root, env, [paths.propertyJunit]);
     expect(property.exitCode, property.stdout + property.stderr).toBe(0);
     expect(parseJUnit(property.files[paths.propertyJunit]!).flatMap((s) => s.tests).length).toBeGreaterThan(0);
   });
