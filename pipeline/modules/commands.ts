@@ -1,6 +1,6 @@
 import type { Container } from "@dagger.io/dagger";
 import { pickErrorLines } from "./report/summary.js";
-import { runToolThen, timed, type StageResult } from "./stage.js";
+import { exitLogLine, failedRunLine, runToolThen, timed, type StageResult } from "./stage.js";
 
 /**
  * A stage made of the user's own commands (pipeline.yaml `commands`): run in
@@ -14,12 +14,12 @@ export function commandsStage(name: string, container: Container, commands: read
     for (const argv of commands) {
       const { run, after } = await runToolThen(current, [...argv]);
       current = after;
-      log.push(`$ ${argv.join(" ")}`, run.stdout, run.stderr, `exit code ${run.exitCode}`, "");
+      log.push(`$ ${argv.join(" ")}`, run.stdout, run.stderr, exitLogLine(run), "");
       if (run.exitCode !== 0) {
         return {
           status: "failed",
           details: [`${argv.join(" ")} failed`],
-          errorLines: [`${argv.join(" ")} exited with code ${run.exitCode}`, ...pickErrorLines(`${run.stderr}\n${run.stdout}`)],
+          errorLines: [failedRunLine(run), ...pickErrorLines(`${run.stderr}\n${run.stdout}`)],
           reports: { [`${name}/output.txt`]: log.join("\n") },
         };
       }

@@ -1,5 +1,6 @@
 import { ReturnType, type Container } from "@dagger.io/dagger";
 import { pickErrorLines } from "./report/summary.js";
+import { describeSignal, readToolExit, TOOL_ENTRYPOINT } from "./tool-exit.js";
 
 export type StageStatus = "passed" | "failed" | "skipped";
 
@@ -22,16 +23,20 @@ export type StageVerdict = Omit<StageResult, "name" | "durationSeconds">;
 /** A finished tool run: its exit code is data, never an exception. */
 export interface ToolRun {
   argv: string[];
+  /** As a shell reports it: 128 + the signal when one killed the tool. */
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** The signal that killed the tool, when one did. */
+  signal?: number;
   /** Files the tool was expected to write, `undefined` when it did not. */
   files: Record<string, string | undefined>;
 }
 
 /**
  * Runs `argv` so that a non-zero exit is read rather than thrown, then reads
- * its output and the files it wrote: reports survive a failing tool.
+ * its output and the files it wrote: reports survive a failing tool, and one
+ * killed by a signal (through the exit script of tool-exit.ts).
  */
 export async function runTool(container: Container, argv: string[], files: readonly string[] = []): Promise<ToolRun> {
   return (await runToolThen(container, argv, files)).run;
@@ -43,15 +48,35 @@ export async function runToolThen(
   argv: string[],
   files: readonly string[] = [],
 ): Promise<{ run: ToolRun; after: Container }> {
-  const ran = container.withExec(argv, { expect: ReturnType.Any });
-  const [exitCode, stdout, stderr, ...contents] = await Promise.all([
+  // The argv stays the exec's own (plans and records show it as given); the entrypoint only wraps it.
+  const ran = container.withEntrypoint([...TOOL_ENTRYPOINT]).withExec(argv, { useEntrypoint: true, expect: ReturnType.Any });
+  const [wrappedExit, stdout, wrappedStderr, ...contents] = await Promise.all([
     ran.exitCode(),
     ran.stdout(),
     ran.stderr(),
     ...files.map((path) => readIfPresent(ran, path)),
   ]);
-  const run = { argv, exitCode, stdout, stderr, files: Object.fromEntries(files.map((path, i) => [path, contents[i]])) };
+  const { exitCode, stderr, signal } = readToolExit(wrappedExit, wrappedStderr);
+  const run: ToolRun = {
+    argv,
+    exitCode,
+    stdout,
+    stderr,
+    ...(signal === undefined ? {} : { signal }),
+    files: Object.fromEntries(files.map((path, i) => [path, contents[i]])),
+  };
   return { run, after: ran };
+}
+
+/** The error line of a failed run: "<argv> exited with code 2", or "<argv> was killed by signal 9 (SIGKILL: ...)". */
+export function failedRunLine(run: ToolRun): string {
+  const command = run.argv.join(" ");
+  return run.signal === undefined ? `${command} exited with code ${run.exitCode}` : `${command} was killed by signal ${describeSignal(run.signal)}`;
+}
+
+/** How a run ended, for the logs kept as reports. */
+export function exitLogLine(run: ToolRun): string {
+  return `exit code ${run.exitCode}${run.signal === undefined ? "" : `: killed by signal ${describeSignal(run.signal)}`}`;
 }
 
 async function readIfPresent(ran: Container, path: string): Promise<string | undefined> {
@@ -91,9 +116,11 @@ export async function timed(name: string, body: () => Promise<StageVerdict>): Pr
  */
 function failureLines(error: unknown): string[] {
   const message = String((error as Error | undefined)?.message ?? error);
-  const { stdout, stderr } = (error ?? {}) as { stdout?: unknown; stderr?: unknown };
+  const { stdout, stderr, exitCode } = (error ?? {}) as { stdout?: unknown; stderr?: unknown; exitCode?: unknown };
   if (typeof stdout !== "string" && typeof stderr !== "string") return message.split("\n").slice(0, 20);
-  return [message.split("\n")[0]!, ...pickErrorLines(`${typeof stderr === "string" ? stderr : ""}\n${typeof stdout === "string" ? stdout : ""}`)];
+  // A step that is not a tool run (an install) has no exit script: say which signal killed it, if one did.
+  const killed = typeof exitCode === "number" && exitCode > 128 && exitCode < 192 ? [`killed by signal ${describeSignal(exitCode - 128)}`] : [];
+  return [message.split("\n")[0]!, ...killed, ...pickErrorLines(`${typeof stderr === "string" ? stderr : ""}\n${typeof stdout === "string" ? stdout : ""}`)];
 }
 
 /** A stage that had nothing to do, and says why. */

@@ -2,7 +2,7 @@ import { BaselineError, benchComparisonMarkdown, benchGate, compareBenchmarks, p
 import { coverageGate, coverageMarkdown, toCobertura, underFolder, type CoverageSummary } from "./report/coverage.js";
 import { toJUnitXml, type TestSuiteResult } from "./report/junit.js";
 import { failureExcerpt, pickErrorLines } from "./report/summary.js";
-import type { StageVerdict, ToolRun } from "./stage.js";
+import { exitLogLine, failedRunLine, type StageVerdict, type ToolRun } from "./stage.js";
 
 /**
  * Turning tool runs into stage verdicts, the same way for every language:
@@ -62,8 +62,10 @@ export function testVerdict(evidence: TestEvidence): StageVerdict {
   if (!toolFailed && cases.length === 0 && !gateFailed) {
     return { status: "skipped", details: [`no tests found by ${run.argv.join(" ")}`], errorLines: [], reports };
   }
-  if (toolFailed && errorLines.length === 0) errorLines.push(...pickErrorLines(`${run.stderr}\n${run.stdout}`));
-  if (toolFailed) errorLines.unshift(`${run.argv.join(" ")} exited with code ${run.exitCode}`);
+  // A killed tool's own last lines say why it died, whatever else failed with it (a partial coverage).
+  if (run.signal !== undefined) errorLines.unshift(...pickErrorLines(`${run.stderr}\n${run.stdout}`));
+  else if (toolFailed && errorLines.length === 0) errorLines.push(...pickErrorLines(`${run.stderr}\n${run.stdout}`));
+  if (toolFailed) errorLines.unshift(failedRunLine(run));
   return {
     status: toolFailed || failed.length > 0 || gateFailed ? "failed" : "passed",
     details,
@@ -82,13 +84,13 @@ export interface LintEvidence {
 export function lintVerdict(evidence: LintEvidence[]): StageVerdict {
   const failing = evidence.filter((e) => e.failed ?? e.run.exitCode !== 0);
   const log = evidence
-    .map((e) => [`$ ${e.run.argv.join(" ")}`, e.run.stdout, e.run.stderr, `exit code ${e.run.exitCode}`].filter(Boolean).join("\n"))
+    .map((e) => [`$ ${e.run.argv.join(" ")}`, e.run.stdout, e.run.stderr, exitLogLine(e.run)].filter(Boolean).join("\n"))
     .join("\n\n");
   return {
     status: failing.length > 0 ? "failed" : "passed",
     details: evidence.map((e) => `${e.run.argv.join(" ")}: ${failing.includes(e) ? "problems found" : "clean"}`),
     errorLines: failing.flatMap((e) => [
-      `${e.run.argv.join(" ")} (exit code ${e.run.exitCode})`,
+      e.run.signal === undefined ? `${e.run.argv.join(" ")} (exit code ${e.run.exitCode})` : failedRunLine(e.run),
       ...(e.errorLines ?? pickErrorLines(`${e.run.stdout}\n${e.run.stderr}`)),
     ]),
     reports: { "lint/output.txt": `${log}\n` },
@@ -117,7 +119,7 @@ export function benchVerdict(evidence: { run: ToolRun; current: BenchmarkSamples
     return {
       status: "failed",
       details: [`${count(current.length, "benchmark")} measured before the failure`],
-      errorLines: [`${run.argv.join(" ")} exited with code ${run.exitCode}`, ...pickErrorLines(`${run.stderr}\n${run.stdout}`)],
+      errorLines: [failedRunLine(run), ...pickErrorLines(`${run.stderr}\n${run.stdout}`)],
       reports,
     };
   }

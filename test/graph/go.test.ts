@@ -9,6 +9,7 @@ import * as args from "../../pipeline/modules/go/args.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../../pipeline/modules/non-root.js";
 import { IMAGES } from "../../pipeline/modules/pins.js";
 import { parseBaseline, parseGoBench, serializeBaseline } from "../../pipeline/modules/report/bench.js";
+import { TOOL_ENTRYPOINT } from "../../pipeline/modules/tool-exit.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { chainOf, envOf, newFilesOf, wavesOf } from "../helpers/records.js";
@@ -45,7 +46,9 @@ describe("go toolchain graph", () => {
     expect(fields.indexOf("withDirectory")).toBeLessThan(download);
     expect(fields.lastIndexOf("withDirectory")).toBeGreaterThan(download);
     expect(chain.find((s) => s.field === "withWorkdir")?.args["path"]).toBe("/src");
-    expect(chain[chain.length - 1]!.args).toEqual({ args: UNIT, expect: "ANY" });
+    // The tool runs under the exit script (its argv unchanged), so a signal exit leaves its reports readable.
+    expect(chain.at(-2)).toEqual({ field: "withEntrypoint", args: { args: [...TOOL_ENTRYPOINT] } });
+    expect(chain.at(-1)!.args).toEqual({ args: UNIT, useEntrypoint: true, expect: "ANY" });
   });
 
   it("runs lint, test and property tests concurrently in ci, then the benchmarks alone", async () => {

@@ -79,12 +79,12 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
 
     // Install step: its inputs are the manifests and lockfiles only, then the source without node_modules.
     const tail = chain.slice(chain.findIndex((s) => s.field === "withDirectory"));
-    expect(tail.map((s) => s.field)).toEqual(["withDirectory", "withExec", "withDirectory", "withExec"]);
+    expect(tail.map((s) => s.field)).toEqual(["withDirectory", "withExec", "withDirectory", "withEntrypoint", "withExec"]);
     const source = { $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }] };
     expect(tail[0]!.args).toEqual({ path: "/src", source, include: [...args.INSTALL_INPUTS], owner: "node" });
     expect(tail[1]!.args["args"]).toEqual(["npm", "ci", "--no-audit", "--no-fund"]);
     expect(tail[2]!.args).toEqual({ path: "/src", source, exclude: args.SOURCE_EXCLUDES, owner: "node" });
-    expect(tail[3]!.args).toEqual({ args: UNIT, expect: "ANY" });
+    expect(tail[4]!.args).toEqual({ args: UNIT, useEntrypoint: true, expect: "ANY" });
   });
 
   it("never passes build output or dependencies to node --test", async () => {
@@ -102,8 +102,8 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
     expect(error).toBeUndefined();
     const chain = chainOf(engine.records, PROPERTY);
     // Written after the install and the source, as `node`, right before the run: no env variable for the tests to read.
-    expect(chain.slice(-2).map((s) => s.field)).toEqual(["withNewFile", "withExec"]);
-    expect(chain.at(-2)!.args).toEqual({ path: SETUP_MJS, contents: args.fastCheckSetup(250, "esm", "/src").source, owner: "node" });
+    expect(chain.slice(-3).map((s) => s.field)).toEqual(["withNewFile", "withEntrypoint", "withExec"]);
+    expect(chain.at(-3)!.args).toEqual({ path: SETUP_MJS, contents: args.fastCheckSetup(250, "esm", "/src").source, owner: "node" });
     expect(newFilesOf(chain)[SETUP_MJS]).toContain("numRuns: 250 })");
     expect(Object.keys(envOf(chain))).not.toContain("FAST_CHECK_NUM_RUNS");
   });

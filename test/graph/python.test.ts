@@ -68,7 +68,7 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     expect(fields).toEqual([
       "container", "from", "withMountedCache", "withEnvVariable", "withEnvVariable", "withEnvVariable",
       "withExec", "withWorkdir", "withDirectory", "withExec", "withExec",
-      "withEnvVariable", "withUser", "withDirectory", "withExec",
+      "withEnvVariable", "withUser", "withDirectory", "withEntrypoint", "withExec",
     ]);
     expect(chain[2]!.args).toEqual({ path: "/cache/pip", cache: { $chain: [{ field: "cacheVolume", args: { key: "pip" } }] } });
     expect(envOf(chain)).toEqual({ PIP_CACHE_DIR: "/cache/pip", PIP_DISABLE_PIP_VERSION_CHECK: "1", PYTHONDONTWRITEBYTECODE: "1", HOME: NON_ROOT_HOME });
@@ -122,7 +122,7 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     const chain = chainOf(engine.records, argv);
     // The plugin lives outside the source tree, on PYTHONPATH, written after the source so it changes no shared layer.
     const plugin = args.ITERATIONS_PLUGIN;
-    expect(chain.slice(-3).map((s) => s.field)).toEqual(["withNewFile", "withEnvVariable", "withExec"]);
+    expect(chain.slice(-4).map((s) => s.field)).toEqual(["withNewFile", "withEnvVariable", "withEntrypoint", "withExec"]);
     expect(newFilesOf(chain)).toEqual({ [`${plugin.dir}/${plugin.module}.py`]: plugin.source });
     expect(plugin.dir.startsWith("/src")).toBe(false);
     expect(envOf(chain)["PYTHONPATH"]).toBe(plugin.dir);

@@ -41,6 +41,20 @@ describe("lintVerdict", () => {
   });
 });
 
+describe("a tool killed by a signal", () => {
+  const killed: ToolRun = { ...run(139, "", "Segmentation fault in parser\n"), signal: 11 };
+
+  it("says which signal killed it in every verdict, with its own last lines, and logs it", () => {
+    const expected = "tool run was killed by signal 11 (SIGSEGV: a segmentation fault)";
+    expect(testVerdict({ stage: "test", run: killed, suites: suites("passed") }).errorLines).toEqual([expected, "Segmentation fault in parser"]);
+    const lint = lintVerdict([{ run: killed }]);
+    expect(lint.errorLines[0]).toBe(expected);
+    expect(lint.reports["lint/output.txt"]).toContain("exit code 139: killed by signal 11 (SIGSEGV: a segmentation fault)");
+    const gate = { count: 6, thresholdPercent: 10, alpha: 0.05, baselinePath: "b.json", baselineText: undefined };
+    expect(benchVerdict({ run: killed, current: [], gate }).errorLines[0]).toBe(expected);
+  });
+});
+
 describe("benchVerdict", () => {
   const gate = { count: 6, thresholdPercent: 10, alpha: 0.05, baselinePath: ".pipeline/bench-baseline.json" };
   const samples = (center: number) => [0.99, 1, 1.01, 0.98, 1.02, 1].map((f) => f * center);
