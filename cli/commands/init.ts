@@ -148,7 +148,11 @@ function schemaRows(node: SchemaNode, path: string[], language: Language, pinLan
     const value = child.default !== undefined ? child.default : EXAMPLES[at]?.(language);
     // $schema and the other stages' commands: the header and lint's example cover them.
     if (value === undefined) return [];
-    const text = `${indent}${key}: ${stringify(value, { collectionStyle: "flow", flowCollectionPadding: false }).trim()}`;
-    return [{ text, note, live: at === "language" && pinLanguage }];
+    const live = at === "language" && pinLanguage;
+    const text = `${indent}${key}: ${stringify(value, { collectionStyle: "flow", flowCollectionPadding: false, lineWidth: 0 }).trim()}`;
+    if (!Array.isArray(value) || text.length <= ALIGNED_TEXT_MAX) return [{ text, note, live }];
+    // A list too long for one line gets one item a line (a wrapped flow list would not be valid YAML once commented).
+    const items = stringify(value).trimEnd().split("\n").map((line): Row => ({ text: `${indent}  ${line}`, live }));
+    return [{ text: `${indent}${key}:`, note, live }, ...items];
   });
 }

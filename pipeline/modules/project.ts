@@ -5,11 +5,48 @@ export const WORKDIR = "/src";
 
 /** The project a toolchain works on. */
 export interface Project {
-  /** The project's folder (pipeline.yaml's `workdir` applied). */
+  /**
+   * The project's folder (pipeline.yaml's `workdir` applied), whole: what the
+   * pipeline itself reads (manifests, test-file globs, the baseline) and what a
+   * release builds its Dockerfile from.
+   */
   source: Directory;
+  /**
+   * What the tool containers get of it: the source without the files no tool
+   * reads (pipeline.yaml's `toolInputs.exclude`), so that editing the docs, the
+   * CI files or pipeline.yaml keeps every lint, test and bench exec cached.
+   */
+  toolInputs: Directory;
   /** Names at the project's root; folders end with `/`. */
   entries: readonly string[];
 }
+
+/**
+ * What the tool containers leave out by default, relative to the project
+ * folder (Dagger's include/exclude patterns: later ones win, `!` keeps).
+ * Only what linters, compilers and test runners do not read: leaving out a
+ * file a tool reads breaks a build, keeping one in costs a cache miss.
+ */
+export const TOOL_INPUT_EXCLUDES = [
+  // Documentation. Markdown in test folders stays: tests read fixtures.
+  "**/*.md",
+  "!**/test/**",
+  "!**/tests/**",
+  "!**/__tests__/**",
+  "!**/testdata/**",
+  "!**/fixtures/**",
+  "!**/__fixtures__/**",
+  // CI configuration: the CI runs the tools, they do not read it.
+  ".github",
+  ".gitlab",
+  ".gitlab-ci.yml",
+  // The pipeline's own configuration, which it reads from the whole source.
+  "pipeline.yaml",
+  "pipeline.schema.json",
+  // Editor settings.
+  ".vscode",
+  ".idea",
+];
 
 export function hasFile(project: Project, ...names: string[]): boolean {
   return names.some((name) => project.entries.includes(name));

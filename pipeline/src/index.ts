@@ -17,7 +17,8 @@ export class Pipeline {
   constructor(
     @argument({
       defaultPath: "/",
-      ignore: ["**/node_modules", "**/.git", "pipeline/sdk", "**/__pycache__", "**/.pytest_cache", "**/.hypothesis", "reports"],
+      // Never an input of anything: VCS data, installed dependencies, local environments, tool caches and reports (local runs rewrite them).
+      ignore: ["**/node_modules", "**/.git", "pipeline/sdk", "**/.venv", "**/__pycache__", "**/.pytest_cache", "**/.hypothesis", "**/.mypy_cache", "**/.ruff_cache", "**/.coverage", "**/.nyc_output", "reports"],
     })
     source: Directory,
   ) {

@@ -151,6 +151,23 @@ describe("pipeline init", () => {
       # images:                                      # Tool images, each pinned by a version tag or a digest: a floating tag like latest or alpine is rejected.
       #   node: node:24.21.0-bookworm-slim@sha256:2fe369e969550cde8e867afc3fe370b260140cab4a23d467074295b42163d553  # Node and npm: every stage.
 
+      # toolInputs:                                  # What the lint, test and bench containers get of the project: all of it but the files no tool reads, so editing docs, CI files or pipeline.yaml reruns nothing.
+      #   exclude:                                   # Glob patterns, relative to the project folder, of files the tool containers leave out (a later pattern wins; \`!\` keeps a match). Setting it replaces the defaults: keep in whatever a test or build reads, like Markdown a test or a go:embed opens, or CI files a test checks.
+      #     - "**/*.md"
+      #     - "!**/test/**"
+      #     - "!**/tests/**"
+      #     - "!**/__tests__/**"
+      #     - "!**/testdata/**"
+      #     - "!**/fixtures/**"
+      #     - "!**/__fixtures__/**"
+      #     - .github
+      #     - .gitlab
+      #     - .gitlab-ci.yml
+      #     - pipeline.yaml
+      #     - pipeline.schema.json
+      #     - .vscode
+      #     - .idea
+
       # stages:                                      # Per-stage switches and options.
       #   lint:                                      # Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff.
       #     enabled: true                            # Run the lint stage.

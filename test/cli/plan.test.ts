@@ -110,7 +110,7 @@ describe("pipeline plan", () => {
 
   it("sees the source as `dagger call` uploads it, without the module's ignore list", async () => {
     const root = copyExample("node-service");
-    for (const dir of ["reports", "pipeline/sdk", ".hypothesis", "lib"]) {
+    for (const dir of ["reports", "pipeline/sdk", ".hypothesis", ".venv/lib", ".ruff_cache", "lib"]) {
       mkdirSync(join(root, dir), { recursive: true });
       writeFileSync(join(root, dir, "x.test.ts"), "");
     }
@@ -118,7 +118,7 @@ describe("pipeline plan", () => {
     expect(code).toBe(0);
     const exec = out.split("\n").find((line) => line.includes("exec    node --import tsx --test"))!;
     expect(exec).toContain("lib/x.test.ts test/server.test.ts");
-    for (const ignored of ["reports/", "pipeline/sdk/", ".hypothesis/"]) expect(exec).not.toContain(ignored);
+    for (const ignored of ["reports/", "pipeline/sdk/", ".hypothesis/", ".venv/", ".ruff_cache/"]) expect(exec).not.toContain(ignored);
   });
 
   it("never reads a host file outside the source, even through a symlink", async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { recordRun } from "../../cli/recording-engine/run.js";
 import * as goArgs from "../../pipeline/modules/go/args.js";
 import { IMAGES } from "../../pipeline/modules/pins.js";
+import { TOOL_INPUT_EXCLUDES } from "../../pipeline/modules/project.js";
 import { examplePath, tempDir } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { pipelineOn, reportFiles, stageSummary } from "../helpers/pipeline.js";
@@ -32,6 +33,8 @@ describe("pipeline.yaml in the module", () => {
         { field: "host", args: {} },
         { field: "directory", args: { path: root } },
         { field: "directory", args: { path: "services/api" } },
+        // Without the files no tool reads: the filter applies within the project folder.
+        { field: "filter", args: { exclude: [...TOOL_INPUT_EXCLUDES] } },
       ],
     });
   });

@@ -16,9 +16,9 @@ import * as args from "./args.js";
  */
 function goContainer(project: Project, image: string): Container {
   return asNonRoot(dag.container().from(image))
-    .withDirectory(WORKDIR, project.source, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER })
+    .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER })
     .withExec(["go", "mod", "download"])
-    .withDirectory(WORKDIR, project.source, { owner: NON_ROOT_USER });
+    .withDirectory(WORKDIR, project.toolInputs, { owner: NON_ROOT_USER });
 }
 
 /** As the non-root user, with the module and build caches as volumes it owns. */
@@ -41,7 +41,7 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
       const linter = asNonRoot(dag.container().from(options.images.golangciLint))
         .withMountedCache("/cache/golangci-lint", dag.cacheVolume("golangci-lint"), { owner: NON_ROOT_USER })
         .withEnvVariable("GOLANGCI_LINT_CACHE", "/cache/golangci-lint")
-        .withDirectory(WORKDIR, project.source, { owner: NON_ROOT_USER });
+        .withDirectory(WORKDIR, project.toolInputs, { owner: NON_ROOT_USER });
       return lintVerdict([{ run: await runTool(linter, args.golangciLintArgs()) }]);
     }
     const container = goContainer(project, options.images.go);

@@ -24,9 +24,9 @@ function nodeContainer(project: Project, image: string): Container {
     .withEnvVariable("CI", "true")
     .withEnvVariable("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0")
     .withWorkdir(WORKDIR)
-    .withDirectory(WORKDIR, project.source, { include: [...args.INSTALL_INPUTS], owner: USER })
+    .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: USER })
     .withExec(args.installArgs(manager, lockfile !== undefined))
-    .withDirectory(WORKDIR, project.source, { exclude: args.SOURCE_EXCLUDES, owner: USER });
+    .withDirectory(WORKDIR, project.toolInputs, { exclude: args.SOURCE_EXCLUDES, owner: USER });
 }
 
 /**

@@ -30,7 +30,7 @@ function pythonContainer(project: Project, image: string): Container {
     .withExec(args.toolsInstallArgs(PYTHON_TOOLS))
     .withWorkdir(WORKDIR)
     // Owned by the tools' user from the first copy on, like Go and Node: /src is never a root-owned folder they cannot write in.
-    .withDirectory(WORKDIR, project.source, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER });
+    .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER });
   const requirements = args.REQUIREMENT_FILES.filter((file) => hasFile(project, file));
   if (requirements.length > 0) container = container.withExec(args.requirementsInstallArgs(requirements));
   if (hasFile(project, "pyproject.toml")) container = container.withExec(args.pyprojectInstallArgs());
@@ -39,7 +39,7 @@ function pythonContainer(project: Project, image: string): Container {
   return container
     .withEnvVariable("HOME", NON_ROOT_HOME)
     .withUser(NON_ROOT_USER)
-    .withDirectory(WORKDIR, project.source, { exclude: args.SOURCE_EXCLUDES, owner: NON_ROOT_USER });
+    .withDirectory(WORKDIR, project.toolInputs, { exclude: args.SOURCE_EXCLUDES, owner: NON_ROOT_USER });
 }
 
 /** `ruff check` and `ruff format --check`, concurrently: both read the same source. */

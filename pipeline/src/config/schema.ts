@@ -1,5 +1,6 @@
 import { z } from "../../vendor/zod.js";
 import { IMAGES } from "../../modules/pins.js";
+import { TOOL_INPUT_EXCLUDES } from "../../modules/project.js";
 import { MIN_SAMPLES } from "../../modules/report/bench.js";
 import { allowNullWhereAbsent, emptyIsAbsent, insidePath, matching, pinnedImage, section } from "./rules.js";
 
@@ -93,6 +94,17 @@ const images = section(
   }),
 ).describe("Tool images, each pinned by a version tag or a digest: a floating tag like latest or alpine is rejected.");
 
+const toolInputs = section(
+  z.strictObject({
+    exclude: emptyIsAbsent(z.array(z.string().min(1)).default([...TOOL_INPUT_EXCLUDES])).describe(
+      "Glob patterns, relative to the project folder, of files the tool containers leave out (a later pattern wins; `!` keeps a match). " +
+        "Setting it replaces the defaults: keep in whatever a test or build reads, like Markdown a test or a go:embed opens, or CI files a test checks.",
+    ),
+  }),
+).describe(
+  "What the lint, test and bench containers get of the project: all of it but the files no tool reads, so editing docs, CI files or pipeline.yaml reruns nothing.",
+);
+
 const platform = matching(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, (value) => ({
   message: `expected os/arch, like linux/amd64, got ${JSON.stringify(value)}`,
   fix: "write the platform as os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7",
@@ -130,6 +142,7 @@ export const pipelineConfigSchema = z
       .default(".")
       .describe("The project's folder, relative to the repository root (for monorepos)."),
     images,
+    toolInputs,
     stages: section(z.strictObject({ lint, test, propertyTest, bench })).describe("Per-stage switches and options."),
     release,
   })

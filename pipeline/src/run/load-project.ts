@@ -61,7 +61,9 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
         `  Fix: correct language (or remove it, to detect the language), or point workdir at the folder with the ${manifest}.`,
     );
   }
-  const project: Project = { source: dir, entries };
+  // The one place deciding what the tools see; the reads above and the baseline's below use the whole folder.
+  const { exclude } = config.toolInputs;
+  const project: Project = { source: dir, toolInputs: exclude.length > 0 ? dir.filter({ exclude }) : dir, entries };
   return { config, language, project, ...(await readBaseline(dir, entries, config)) };
 }
 
