@@ -189,8 +189,10 @@ function describeRef(value: ArgValue | undefined, root: string): string {
   // An env var or file name is not secret; a cmd:// command line may be.
   if (first.field === "secret") return `secret ${argText(first.args["uri"]).replace(/^cmd:\/\/.*/, "cmd://…")}`;
   if (first.field === "host") {
-    const path = steps.slice(1).map((s) => argText(s.args["path"] ?? "")).join("/");
-    return `source:${relativeTo(path, root)}`;
+    const path = steps.slice(1).filter((s) => s.field !== "filter").map((s) => argText(s.args["path"] ?? "")).join("/");
+    // A filtered source says what it leaves out (the first patterns: pipeline.yaml's toolInputs lists them all).
+    const filtered = steps.filter((s) => s.field === "filter").map((s) => ` (${["include", "exclude"].flatMap((key) => patternList(key, s.args[key])).join("; ")})`);
+    return `source:${relativeTo(path, root)}${filtered.join("")}`;
   }
   if (first.field === "directory") return `directory {${steps.slice(1).map((s) => argText(s.args["path"] ?? s.field)).join(", ")}}`;
   if (first.field === "container") {
@@ -199,6 +201,13 @@ function describeRef(value: ArgValue | undefined, root: string): string {
     return `${argText(last.args["path"] ?? last.field)} of container(${argText(image ?? "scratch")})`;
   }
   return steps.map((s) => s.field).join(".");
+}
+
+function patternList(key: string, value: ArgValue | undefined, shown = 3): string[] {
+  if (!Array.isArray(value) || value.length === 0) return [];
+  const patterns = value.map((v) => argText(v));
+  const more = patterns.length > shown ? ` and ${patterns.length - shown} more` : "";
+  return [`${key} ${patterns.slice(0, shown).join(", ")}${more}`];
 }
 
 function filters(args: Record<string, ArgValue>): string {

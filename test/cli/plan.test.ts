@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planFunction } from "../../cli/commands/plan.js";
 import { IMAGES } from "../../pipeline/modules/pins.js";
+import { TOOL_INPUT_EXCLUDES } from "../../pipeline/modules/project.js";
 import { copyExample, examplePath, tempDir } from "../helpers/examples.js";
 import { cli } from "../helpers/cli.js";
 
@@ -21,7 +22,10 @@ describe("pipeline plan", () => {
     expect(out).toContain(`∥1 ${IMAGES.go}`);
     expect(out).toContain('cache   /go/pkg/mod ← cache volume "go-mod"');
     // The manifests first (modules/go decides the full list), so editing code reuses the download.
-    expect(out).toMatch(/^ +copy {4}\/src ← source:\. \[include go\.mod, go\.sum[,;\]]/m);
+    expect(out).toMatch(/^ +copy {4}\/src ← source:\. \(exclude [^)]*\) \[include go\.mod, go\.sum[,;\]]/m);
+    // The tools' copies say what they leave out of the source (pipeline.yaml's toolInputs).
+    const leftOut = `exclude ${TOOL_INPUT_EXCLUDES.slice(0, 3).join(", ")} and ${TOOL_INPUT_EXCLUDES.length - 3} more`;
+    expect(out).toContain(`← source:. (${leftOut}) [owner 65532:65532]`);
     expect(out).toContain("env     PROPERTY_ITERATIONS");
     // Execs in order within a container: the dependency step before the stage's own command.
     const container = out.slice(out.indexOf("go mod download"));
