@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import ts from "typescript";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { MODULE_FILE } from "../../cli/plan/module-signature.js";
+
+/** The module's entry file, where the SDK's introspector reads each function's options. */
+const MODULE_FILE = fileURLToPath(new URL("../../pipeline/src/index.ts", import.meta.url));
 
 /**
  * The engine caches a function's result (7 days by default) unless its
