@@ -6,6 +6,7 @@ import type { ExecOutcome } from "../../cli/recording-engine/engine.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
 import * as args from "../../pipeline/modules/node/args.js";
 import { IMAGES } from "../../pipeline/modules/pins.js";
+import { TOOL_INPUT_EXCLUDES } from "../../pipeline/modules/project.js";
 import { serializeBaseline } from "../../pipeline/modules/report/bench.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
@@ -80,7 +81,7 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
     // Install step: its inputs are the manifests and lockfiles only, then the source without node_modules.
     const tail = chain.slice(chain.findIndex((s) => s.field === "withDirectory"));
     expect(tail.map((s) => s.field)).toEqual(["withDirectory", "withExec", "withDirectory", "withEntrypoint", "withExec"]);
-    const source = { $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }] };
+    const source = { $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }, { field: "filter", args: { exclude: [...TOOL_INPUT_EXCLUDES] } }] };
     expect(tail[0]!.args).toEqual({ path: "/src", source, include: [...args.INSTALL_INPUTS], owner: "node" });
     expect(tail[1]!.args["args"]).toEqual(["npm", "ci", "--no-audit", "--no-fund"]);
     expect(tail[2]!.args).toEqual({ path: "/src", source, exclude: args.SOURCE_EXCLUDES, owner: "node" });

@@ -4,6 +4,7 @@ import type { ExecOutcome } from "../../cli/recording-engine/engine.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../../pipeline/modules/non-root.js";
 import { IMAGES, PYTHON_TOOLS } from "../../pipeline/modules/pins.js";
+import { TOOL_INPUT_EXCLUDES } from "../../pipeline/modules/project.js";
 import * as args from "../../pipeline/modules/python/args.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
@@ -82,7 +83,9 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     expect(manifests!.args["exclude"]).toBeUndefined();
     // /src is the tools' user's from the first copy: no root-owned folder the tests cannot write into.
     expect(manifests!.args["owner"]).toBe(NON_ROOT_USER);
-    expect(manifests!.args["source"]).toEqual({ $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }] });
+    expect(manifests!.args["source"]).toEqual({
+      $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }, { field: "filter", args: { exclude: [...TOOL_INPUT_EXCLUDES] } }],
+    });
     // The example has requirements-dev.txt but no requirements.txt.
     expect(execs[1]!.args["args"]).toEqual(["pip", "install", "-r", "requirements-dev.txt"]);
     expect(execs[2]!.args["args"]).toEqual(["python", "-c", args.PYPROJECT_DEPS_SCRIPT, "pyproject.toml"]);
