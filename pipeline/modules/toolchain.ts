@@ -1,4 +1,5 @@
 import type { Container } from "@dagger.io/dagger";
+import type { RegistryAccess } from "./call-inputs.js";
 import type { Project } from "./project.js";
 import type { StageResult } from "./stage.js";
 import type { BenchGateOptions } from "./verdicts.js";
@@ -14,6 +15,10 @@ export interface ToolchainOptions {
   iterations: number;
   /** The project's folder in the repository (pipeline.yaml `workdir`), for repository-relative report paths. */
   workdir: string;
+  /** `--rerun`: set on the tool execs only (see withRerun). */
+  rerun: string | undefined;
+  /** Private registries, for the install steps. */
+  registries: RegistryAccess;
 }
 
 /** A language's stages. Each resolves to a verdict; none throws on a failing tool. */

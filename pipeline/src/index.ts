@@ -2,10 +2,12 @@
  * Pipeline-as-code: the whole CI pipeline as Dagger functions. Configure it
  * with pipeline.yaml at the repository root (every key has a default).
  */
+import { randomUUID } from "node:crypto";
 import { argument, check, dag, Directory, File, func, object, Secret } from "@dagger.io/dagger";
+import { STAGE_NAMES } from "./config/schema.js";
 import { cutRelease } from "./run/release.js";
 import { loadProject } from "./run/load-project.js";
-import { reportsDirectory, runCheck, runLoadedStages, runStages, verdict } from "./run/stages.js";
+import { reportsDirectory, runCheck, runLoadedStages, runStages, verdict, type CallInputs } from "./run/stages.js";
 
 @object()
 export class Pipeline {
@@ -26,51 +28,95 @@ export class Pipeline {
   }
 
   /**
-   * Runs lint, unit tests with coverage, property tests and benchmarks
-   * concurrently, prints the summary, and fails if any stage or gate fails.
-   * Use `reports` to export the JUnit, Cobertura and benchmark reports.
+   * Runs lint, unit tests with coverage and property tests concurrently,
+   * then the benchmarks alone, prints the summary, and fails if any stage or
+   * gate fails. Use `reports` to export the JUnit, Cobertura and benchmark reports.
+   *
+   * @param rerun Any new value runs the tools again instead of returning their cached results, for a flaky test: --rerun=$(date +%s). The installs stay cached.
+   * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
+   * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
+   * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
+   * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
    */
   @func()
-  async ci(): Promise<string> {
-    return verdict(await runStages(this.source));
+  async ci(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<string> {
+    return verdict(await runStages(this.source, STAGE_NAMES, callInputs(rerun, npmrc, pipConf, netrc, goprivate)));
   }
 
-  /** Runs the linters (golangci-lint or go vet + gofmt, the lint/typecheck scripts, ruff). */
+  /**
+   * Runs the linters (golangci-lint or go vet + gofmt, the lint/typecheck scripts, ruff).
+   *
+   * @param rerun Any new value runs the tools again instead of returning their cached results, for a flaky test: --rerun=$(date +%s). The installs stay cached.
+   * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
+   * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
+   * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
+   * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
+   */
   @func()
   @check()
-  async lint(): Promise<void> {
-    await runCheck(this.source, "lint");
+  async lint(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
+    await runCheck(this.source, "lint", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
-  /** Runs unit tests with coverage (Go with the race detector) and applies the coverage gate. */
+  /**
+   * Runs unit tests with coverage (Go with the race detector) and applies the coverage gate.
+   *
+   * @param rerun Any new value runs the tools again instead of returning their cached results, for a flaky test: --rerun=$(date +%s). The installs stay cached.
+   * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
+   * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
+   * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
+   * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
+   */
   @func()
   @check()
-  async test(): Promise<void> {
-    await runCheck(this.source, "test");
+  async test(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
+    await runCheck(this.source, "test", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
-  /** Runs property tests (testing/quick and fuzz seeds, hypothesis, fast-check) with the configured iterations. */
+  /**
+   * Runs property tests (testing/quick and fuzz seeds, hypothesis, fast-check) with the configured iterations.
+   *
+   * @param rerun Any new value runs the tools again instead of returning their cached results, for a flaky test: --rerun=$(date +%s). The installs stay cached.
+   * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
+   * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
+   * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
+   * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
+   */
   @func()
   @check()
-  async propertyTest(): Promise<void> {
-    await runCheck(this.source, "propertyTest");
+  async propertyTest(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
+    await runCheck(this.source, "propertyTest", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
-  /** Runs benchmarks and fails on a significant regression against the committed baseline. */
+  /**
+   * Runs benchmarks and fails on a significant regression against the committed baseline.
+   *
+   * @param rerun Any new value runs the tools again instead of returning their cached results, for a flaky test: --rerun=$(date +%s). The installs stay cached.
+   * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
+   * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
+   * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
+   * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
+   */
   @func()
   @check()
-  async bench(): Promise<void> {
-    await runCheck(this.source, "bench");
+  async bench(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
+    await runCheck(this.source, "bench", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
   /**
    * Runs every stage and returns their reports (summary.md, JUnit XML,
    * Cobertura coverage, benchmark comparison) without failing, so CI can
    * upload them: `dagger call reports export --path reports`.
+   *
+   * @param rerun Any new value runs the tools again instead of returning their cached results, for a flaky test: --rerun=$(date +%s). The installs stay cached.
+   * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
+   * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
+   * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
+   * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
    */
   @func()
-  async reports(): Promise<Directory> {
-    return reportsDirectory(await runStages(this.source));
+  async reports(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<Directory> {
+    return reportsDirectory(await runStages(this.source, STAGE_NAMES, callInputs(rerun, npmrc, pipConf, netrc, goprivate)));
   }
 
   /**
@@ -78,11 +124,18 @@ export class Pipeline {
    * comparing with the old one (replacing it after an accepted slowdown is
    * what this is for): `dagger call bench-baseline -o .pipeline/bench-baseline.json`.
    * Never cached: every call measures anew, as a stale measurement is no baseline.
+   *
+   * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
+   * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
+   * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
+   * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
    */
   @func({ cache: "never" })
-  async benchBaseline(): Promise<File> {
+  async benchBaseline(npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<File> {
     const loaded = await loadProject(this.source);
-    const run = await runLoadedStages({ ...loaded, baselineText: undefined, baselineProblem: undefined }, ["bench"]);
+    // A fresh rerun value: the bench exec itself would otherwise come from the cache, an old measurement.
+    const inputs = callInputs(randomUUID(), npmrc, pipConf, netrc, goprivate);
+    const run = await runLoadedStages({ ...loaded, baselineText: undefined, baselineProblem: undefined }, ["bench"], inputs);
     const current = run.results[0]?.reports["bench/current.json"];
     if (run.failed || current === undefined) throw new Error(run.summary);
     return dag.directory().withNewFile("bench-baseline.json", current).file("bench-baseline.json");
@@ -97,9 +150,19 @@ export class Pipeline {
    * @param tag The release tag: v + a semantic version, like v1.2.0.
    * @param registryToken Registry password or token, e.g. env://REGISTRY_TOKEN.
    * @param registryUsername Registry user; defaults to pipeline.yaml's release.registryUsername.
+   * @param rerun Any new value runs the tools again instead of returning their cached results, for a flaky test: --rerun=$(date +%s). The installs stay cached.
+   * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
+   * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
+   * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
+   * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
    */
   @func({ cache: "never" })
-  async release(tag: string, registryToken?: Secret, registryUsername?: string): Promise<string> {
-    return cutRelease(this.source, { tag, registryToken, registryUsername });
+  async release(tag: string, registryToken?: Secret, registryUsername?: string, rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<string> {
+    return cutRelease(this.source, { tag, registryToken, registryUsername, ...callInputs(rerun, npmrc, pipConf, netrc, goprivate) });
   }
+}
+
+/** The functions' optional arguments, as the stages take them. */
+function callInputs(rerun: string | undefined, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): CallInputs {
+  return { rerun, registries: { npmrc, pipConf, netrc, goprivate } };
 }

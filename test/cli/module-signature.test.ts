@@ -15,6 +15,11 @@ describe("the module signature plan reads from pipeline/src/index.ts", () => {
       { flag: "tag", type: "string", kind: "string", optional: false },
       { flag: "registry-token", type: "Secret", kind: "secret", optional: true },
       { flag: "registry-username", type: "string", kind: "string", optional: true },
+      { flag: "rerun", type: "string", kind: "string", optional: true },
+      { flag: "npmrc", type: "Secret", kind: "secret", optional: true },
+      { flag: "pip-conf", type: "Secret", kind: "secret", optional: true },
+      { flag: "netrc", type: "Secret", kind: "secret", optional: true },
+      { flag: "goprivate", type: "string", kind: "string", optional: true },
     ]);
     expect(release.params[0]!.description).toMatch(/^The release tag/);
     // Each is a real method of the class plan instantiates.

@@ -4,7 +4,7 @@ import { argText, type Step } from "../../cli/recording-engine/query.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
 import { copyExample, type ExampleName } from "../helpers/examples.js";
 import { pipelineOn } from "../helpers/pipeline.js";
-import { envOf } from "../helpers/records.js";
+import { envOf, execChainsOf } from "../helpers/records.js";
 
 /**
  * Cache volumes sit at flat paths the tools are pointed at by env: a mount
@@ -36,22 +36,16 @@ interface ExecView {
 
 /** Every exec of the recorded graphs, with the HOME of the user it ran as and the caches mounted in it. */
 function execViews(records: readonly CallRecord[]): ExecView[] {
-  const views = new Map<string, ExecView>();
-  for (const record of records) {
-    record.steps.forEach((step, i) => {
-      if (step.field !== "withExec") return;
-      const chain = record.steps.slice(0, i + 1);
-      const env = envOf(chain);
-      const user = argText([...chain].reverse().find((s) => s.field === "withUser")?.args["name"] ?? "root");
-      views.set(JSON.stringify(chain), {
-        argv: (step.args["args"] as string[]).map(String),
-        home: env["HOME"] ?? PASSWD_HOME[user] ?? `(no home known for ${user})`,
-        env,
-        caches: chain.filter((s) => s.field === "withMountedCache").map((s) => ({ path: argText(s.args["path"]), volume: volumeKey(s) })),
-      });
-    });
-  }
-  return [...views.values()];
+  return execChainsOf(records).map(({ argv, chain }) => {
+    const env = envOf(chain);
+    const user = argText([...chain].reverse().find((s) => s.field === "withUser")?.args["name"] ?? "root");
+    return {
+      argv,
+      home: env["HOME"] ?? PASSWD_HOME[user] ?? `(no home known for ${user})`,
+      env,
+      caches: chain.filter((s) => s.field === "withMountedCache").map((s) => ({ path: argText(s.args["path"]), volume: volumeKey(s) })),
+    };
+  });
 }
 
 function volumeKey(mount: Step): string {

@@ -16,6 +16,27 @@ export function chainOf(records: readonly CallRecord[], argv: readonly string[])
   throw new Error(`no recorded exec of ${JSON.stringify(argv)}`);
 }
 
+/** One distinct exec of the recorded graphs: its argv and the chain up to and including its withExec. */
+export interface ExecChain {
+  argv: string[];
+  chain: Step[];
+  /** A tool run (its exit code read, `expect: ANY`), not a step that must succeed (an install). */
+  tool: boolean;
+}
+
+/** Every distinct exec chain in the records (a shared prefix once), in the order first seen. */
+export function execChainsOf(records: readonly CallRecord[]): ExecChain[] {
+  const found = new Map<string, ExecChain>();
+  for (const record of records) {
+    record.steps.forEach((step, i) => {
+      if (step.field !== "withExec") return;
+      const chain = record.steps.slice(0, i + 1);
+      found.set(JSON.stringify(chain), { argv: argsOf(step), chain, tool: step.args["expect"] === "ANY" });
+    });
+  }
+  return [...found.values()];
+}
+
 /** The waves (see the engine's waves.ts) that answered each exec of `argv`: one wave ran concurrently. */
 export function wavesOf(executions: readonly Execution[], ...argvs: (readonly string[])[]): number[] {
   return argvs.map((argv) => {
@@ -25,10 +46,13 @@ export function wavesOf(executions: readonly Execution[], ...argvs: (readonly st
   });
 }
 
-/** The env a chain sets, in order (later values win). */
+/** The env a chain sets, in order (later values win, a withoutEnvVariable removes). */
 export function envOf(steps: readonly Step[]): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const s of steps) if (s.field === "withEnvVariable") env[argText(s.args["name"])] = argText(s.args["value"]);
+  for (const s of steps) {
+    if (s.field === "withEnvVariable") env[argText(s.args["name"])] = argText(s.args["value"]);
+    if (s.field === "withoutEnvVariable") delete env[argText(s.args["name"])];
+  }
   return env;
 }
 

@@ -1,4 +1,5 @@
 import { dag, type Container } from "@dagger.io/dagger";
+import { withRerun, withSecretDuring, type SecretFile } from "../call-inputs.js";
 import { parseGoBench } from "../report/bench.js";
 import { parseGoCoverprofile } from "../report/coverage.js";
 import { parseGoTestJson } from "../report/go-test-json.js";
@@ -10,21 +11,29 @@ import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from ".
 import * as args from "./args.js";
 
 /**
- * Go toolchain: as a non-root user, with module and build caches,
- * dependencies downloaded from go.mod/go.sum alone (so editing code keeps
- * that step cached), then the source.
+ * The .netrc for private modules, during the download only: go reads NETRC,
+ * and git (which go runs for a GOPRIVATE module) reads $HOME/.netrc, the same file.
  */
-function goContainer(project: Project, image: string): Container {
-  return asNonRoot(dag.container().from(image))
+const NETRC: SecretFile = { path: `${NON_ROOT_HOME}/.netrc`, env: "NETRC", owner: NON_ROOT_USER };
+
+/**
+ * Go toolchain (in `image`: Go's, or golangci-lint's, which has Go): as a
+ * non-root user, with module and build caches, dependencies downloaded from
+ * go.mod/go.sum alone (so editing code keeps that step cached), then the source.
+ */
+function goContainer(project: Project, image: string, options: ToolchainOptions): Container {
+  return asNonRoot(dag.container().from(image), options)
     .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER })
-    .withExec(["go", "mod", "download"])
-    .withDirectory(WORKDIR, project.toolInputs, { owner: NON_ROOT_USER });
+    .with((c) => withSecretDuring(c, options.registries.netrc, NETRC, (install) => install.withExec(["go", "mod", "download"])))
+    .withDirectory(WORKDIR, project.toolInputs, { owner: NON_ROOT_USER })
+    .with((c) => withRerun(c, options.rerun));
 }
 
-/** As the non-root user, with the module and build caches as volumes it owns. */
-function asNonRoot(container: Container): Container {
+/** As the non-root user, with the module and build caches as volumes it owns; GOPRIVATE for the download and the tools. */
+function asNonRoot(container: Container, options: ToolchainOptions): Container {
   const owner = { owner: NON_ROOT_USER };
-  return container
+  const { goprivate } = options.registries;
+  return (goprivate ? container.withEnvVariable("GOPRIVATE", goprivate) : container)
     .withMountedCache("/go/pkg/mod", dag.cacheVolume("go-mod"), owner)
     .withMountedCache("/cache/go-build", dag.cacheVolume("go-build"), owner)
     .withEnvVariable("GOCACHE", "/cache/go-build")
@@ -38,13 +47,13 @@ function asNonRoot(container: Container): Container {
 function lint(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("lint", async () => {
     if (hasFile(project, ...args.GOLANGCI_CONFIGS)) {
-      const linter = asNonRoot(dag.container().from(options.images.golangciLint))
+      // Its own download step too, so private modules come with the .netrc and never in the lint exec.
+      const linter = goContainer(project, options.images.golangciLint, options)
         .withMountedCache("/cache/golangci-lint", dag.cacheVolume("golangci-lint"), { owner: NON_ROOT_USER })
-        .withEnvVariable("GOLANGCI_LINT_CACHE", "/cache/golangci-lint")
-        .withDirectory(WORKDIR, project.toolInputs, { owner: NON_ROOT_USER });
+        .withEnvVariable("GOLANGCI_LINT_CACHE", "/cache/golangci-lint");
       return lintVerdict([{ run: await runTool(linter, args.golangciLintArgs()) }]);
     }
-    const container = goContainer(project, options.images.go);
+    const container = goContainer(project, options.images.go, options);
     const [vet, fmt] = await Promise.all([
       runTool(container, args.vetArgs()),
       runTool(container, args.gofmtArgs()),
@@ -65,7 +74,7 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
 function test(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("test", async () => {
     const [run, goMod] = await Promise.all([
-      runTool(goContainer(project, options.images.go), args.unitTestArgs({ race: options.race }), [args.COVERPROFILE]),
+      runTool(goContainer(project, options.images.go, options), args.unitTestArgs({ race: options.race }), [args.COVERPROFILE]),
       readProjectFile(project, "go.mod"),
     ]);
     const profile = run.files[args.COVERPROFILE];
@@ -84,7 +93,7 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
 /** Property tests (`TestProperty*` with testing/quick, fuzz seed corpora) with the configured iterations. */
 function propertyTest(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("propertyTest", async () => {
-    const container = goContainer(project, options.images.go).withEnvVariable(
+    const container = goContainer(project, options.images.go, options).withEnvVariable(
       args.PROPERTY_ITERATIONS_ENV,
       String(options.iterations),
     );
@@ -101,14 +110,14 @@ function propertyTest(project: Project, options: ToolchainOptions): Promise<Stag
 /** Benchmarks with `-count` samples, compared against the baseline. */
 function bench(project: Project, options: ToolchainOptions, gate: BenchGateOptions): Promise<StageResult> {
   return timed("bench", async () => {
-    const run = await runTool(goContainer(project, options.images.go), args.benchArgs(gate.count));
+    const run = await runTool(goContainer(project, options.images.go, options), args.benchArgs(gate.count));
     return benchVerdict({ run, current: parseGoBench(run.stdout), gate });
   });
 }
 
 export const goToolchain: Toolchain = {
   language: "go",
-  container: (project, options) => goContainer(project, options.images.go),
+  container: (project, options) => goContainer(project, options.images.go, options),
   lint,
   test,
   propertyTest,

@@ -1,4 +1,5 @@
 import { dag, type Container } from "@dagger.io/dagger";
+import { withRerun, withSecretDuring, type SecretFile } from "../call-inputs.js";
 import { mergeBenchmarkRuns, parseTinybench, parseVitestBench, type BenchmarkSamples } from "../report/bench.js";
 import { parseCobertura, parseLcov } from "../report/coverage.js";
 import { parseJestJson } from "../report/jest-json.js";
@@ -12,21 +13,28 @@ import * as args from "./args.js";
 /** The official images' non-root user. */
 const USER = "node";
 /**
+ * The .npmrc, during the install only: npm reads npm_config_userconfig, and
+ * pnpm and yarn 1 read the user's ~/.npmrc, which is this same path.
+ */
+const NPMRC: SecretFile = { path: "/home/node/.npmrc", env: "npm_config_userconfig", owner: USER };
+/**
  * Node toolchain: as the image's non-root `node` user, with the package
  * managers' caches as volumes, dependencies installed from the manifests and
  * lockfile alone (so editing code keeps that step cached), then the source.
  */
-function nodeContainer(project: Project, image: string): Container {
+function nodeContainer(project: Project, options: ToolchainOptions): Container {
   const { manager, lockfile } = args.detectPackageManager(project.entries);
-  return withNodeCaches(dag.container().from(image))
+  const install = args.installArgs(manager, lockfile !== undefined);
+  return withNodeCaches(dag.container().from(options.images.node))
     .withUser(USER)
     // Non-interactive everywhere: no watch mode, no corepack download prompt.
     .withEnvVariable("CI", "true")
     .withEnvVariable("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0")
     .withWorkdir(WORKDIR)
     .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: USER })
-    .withExec(args.installArgs(manager, lockfile !== undefined))
-    .withDirectory(WORKDIR, project.toolInputs, { exclude: args.SOURCE_EXCLUDES, owner: USER });
+    .with((c) => withSecretDuring(c, options.registries.npmrc, NPMRC, (root) => root.withExec(install)))
+    .withDirectory(WORKDIR, project.toolInputs, { exclude: args.SOURCE_EXCLUDES, owner: USER })
+    .with((c) => withRerun(c, options.rerun));
 }
 
 /**
@@ -71,7 +79,7 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
     const scripts = args.lintScripts(await readPackageJson(project));
     if (scripts.length === 0) return skippedVerdict(`package.json defines no ${args.LINT_SCRIPTS.join(" or ")} script`);
     const { manager } = args.detectPackageManager(project.entries);
-    const container = nodeContainer(project, options.images.node);
+    const container = nodeContainer(project, options);
     const runs = await Promise.all(scripts.map((script) => runTool(container, args.runScriptArgs(manager, script))));
     return lintVerdict(runs.map((run) => ({ run })));
   });
@@ -102,7 +110,7 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
     }
     const command = args.unitTestCommand(runner, pkg, files.unit);
     const reports = [command.results.path, ...(command.coverage ? [command.coverage.path] : [])];
-    const run = await runTool(withEnv(nodeContainer(project, options.images.node), command.env), command.argv, reports);
+    const run = await runTool(withEnv(nodeContainer(project, options), command.env), command.argv, reports);
     const coverage = command.coverage ? run.files[command.coverage.path] : undefined;
     return testVerdict({
       stage: "test",
@@ -127,7 +135,7 @@ function propertyTest(project: Project, options: ToolchainOptions): Promise<Stag
     const files = await testFiles(project);
     if (files.property.length === 0) return skippedVerdict("no *.property.test.* files");
     const command = args.propertyTestCommand(args.detectTestRunner(pkg), pkg, files.property, options.iterations, WORKDIR);
-    const container = withFiles(withEnv(nodeContainer(project, options.images.node), command.env), command.files ?? {});
+    const container = withFiles(withEnv(nodeContainer(project, options), command.env), command.files ?? {});
     const run = await runTool(container, command.argv, [command.results.path]);
     return testVerdict({ stage: "propertyTest", run, suites: testResults(command, run) });
   });
@@ -143,7 +151,7 @@ function bench(project: Project, options: ToolchainOptions, gate: BenchGateOptio
     const command = args.benchCommand(manager, pkg, benchFiles, gate.count);
     if (!command) return skippedVerdict("no *.bench.* files for vitest and no `bench` script in package.json");
     const parse = command.format === "vitest" ? parseVitestBench : parseTinybench;
-    let container = withEnv(nodeContainer(project, options.images.node), command.env);
+    let container = withEnv(nodeContainer(project, options), command.env);
     const measured: BenchmarkSamples[][] = [];
     const stdout: string[] = [];
     let last: ToolRun | undefined;
@@ -179,7 +187,7 @@ function withFiles(container: Container, files: Record<string, string>): Contain
 
 export const nodeToolchain: Toolchain = {
   language: "node",
-  container: (project, options) => nodeContainer(project, options.images.node),
+  container: (project, options) => nodeContainer(project, options),
   lint,
   test,
   propertyTest,

@@ -1,4 +1,5 @@
 import { dag, type Container } from "@dagger.io/dagger";
+import { withRerun, withSecretDuring, type SecretFile } from "../call-inputs.js";
 import { parsePytestBenchmark } from "../report/bench.js";
 import { parseCobertura } from "../report/coverage.js";
 import { parseJUnit } from "../report/junit.js";
@@ -11,41 +12,48 @@ import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from ".
 import * as args from "./args.js";
 
 const PIP_CACHE = "/cache/pip";
+/** The pip.conf, during the installs only; the pinned tools' too, as a private index may be the only one there is. */
+const PIP_CONF: SecretFile = { path: "/run/secrets/pip.conf", env: "PIP_CONFIG_FILE" };
 
 /**
  * Python toolchain: the pipeline's pinned tools, then the project's
  * requirements from its manifests alone (so editing code keeps both layers
  * cached), then the source, run by a non-root user.
  */
-function pythonContainer(project: Project, image: string): Container {
-  let container = dag
+function pythonContainer(project: Project, options: ToolchainOptions): Container {
+  const base = dag
     .container()
-    .from(image)
+    .from(options.images.python)
     // A flat path pip is pointed at, like every toolchain's caches: none under a $HOME.
     .withMountedCache(PIP_CACHE, dag.cacheVolume("pip"))
     .withEnvVariable("PIP_CACHE_DIR", PIP_CACHE)
     .withEnvVariable("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     // No .pyc files written into the source tree of a throwaway container.
-    .withEnvVariable("PYTHONDONTWRITEBYTECODE", "1")
-    .withExec(args.toolsInstallArgs(PYTHON_TOOLS))
-    .withWorkdir(WORKDIR)
-    // Owned by the tools' user from the first copy on, like Go and Node: /src is never a root-owned folder they cannot write in.
-    .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER });
-  const requirements = args.REQUIREMENT_FILES.filter((file) => hasFile(project, file));
-  if (requirements.length > 0) container = container.withExec(args.requirementsInstallArgs(requirements));
-  if (hasFile(project, "pyproject.toml")) container = container.withExec(args.pyprojectInstallArgs());
+    .withEnvVariable("PYTHONDONTWRITEBYTECODE", "1");
+  const installed = withSecretDuring(base, options.registries.pipConf, PIP_CONF, (root) => {
+    let container = root
+      .withExec(args.toolsInstallArgs(PYTHON_TOOLS))
+      .withWorkdir(WORKDIR)
+      // Owned by the tools' user from the first copy on, like Go and Node: /src is never a root-owned folder they cannot write in.
+      .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER });
+    const requirements = args.REQUIREMENT_FILES.filter((file) => hasFile(project, file));
+    if (requirements.length > 0) container = container.withExec(args.requirementsInstallArgs(requirements));
+    if (hasFile(project, "pyproject.toml")) container = container.withExec(args.pyprojectInstallArgs());
+    return container;
+  });
   // Installed as root into the image's Python, like an image build; the tools then run unprivileged,
   // owning the source tree they write coverage and hypothesis data into.
-  return container
+  return installed
     .withEnvVariable("HOME", NON_ROOT_HOME)
     .withUser(NON_ROOT_USER)
-    .withDirectory(WORKDIR, project.toolInputs, { exclude: args.SOURCE_EXCLUDES, owner: NON_ROOT_USER });
+    .withDirectory(WORKDIR, project.toolInputs, { exclude: args.SOURCE_EXCLUDES, owner: NON_ROOT_USER })
+    .with((c) => withRerun(c, options.rerun));
 }
 
 /** `ruff check` and `ruff format --check`, concurrently: both read the same source. */
 function lint(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("lint", async () => {
-    const container = pythonContainer(project, options.images.python);
+    const container = pythonContainer(project, options);
     const [check, format] = await Promise.all([runTool(container, args.ruffCheckArgs()), runTool(container, args.ruffFormatArgs())]);
     return lintVerdict([{ run: check }, { run: format }]);
   });
@@ -55,7 +63,7 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
 function test(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("test", async () => {
     const paths = args.reportPaths();
-    const run = await runTool(pythonContainer(project, options.images.python), args.unitTestArgs(), [paths.testJunit, paths.coverageXml]);
+    const run = await runTool(pythonContainer(project, options), args.unitTestArgs(), [paths.testJunit, paths.coverageXml]);
     const junit = run.files[paths.testJunit];
     const coverage = run.files[paths.coverageXml];
     return testVerdict({
@@ -75,7 +83,7 @@ function propertyTest(project: Project, options: ToolchainOptions): Promise<Stag
   return timed("propertyTest", async () => {
     const junitPath = args.reportPaths().propertyJunit;
     const plugin = args.ITERATIONS_PLUGIN;
-    const container = pythonContainer(project, options.images.python)
+    const container = pythonContainer(project, options)
       .withNewFile(`${plugin.dir}/${plugin.module}.py`, plugin.source)
       .withEnvVariable("PYTHONPATH", plugin.dir);
     const run = await runTool(container, args.propertyTestArgs(options.iterations), [junitPath]);
@@ -91,7 +99,7 @@ function propertyTest(project: Project, options: ToolchainOptions): Promise<Stag
 function bench(project: Project, options: ToolchainOptions, gate: BenchGateOptions): Promise<StageResult> {
   return timed("bench", async () => {
     const output = args.reportPaths().benchJson;
-    const run = await runTool(pythonContainer(project, options.images.python), args.benchArgs(gate.count), [output]);
+    const run = await runTool(pythonContainer(project, options), args.benchArgs(gate.count), [output]);
     const json = run.files[output];
     // Only --benchmark-only with benchmarks skips every other test: no JSON and exit 0 means none exist.
     if (json === undefined && run.exitCode === 0) {
@@ -104,7 +112,7 @@ function bench(project: Project, options: ToolchainOptions, gate: BenchGateOptio
 
 export const pythonToolchain: Toolchain = {
   language: "python",
-  container: (project, options) => pythonContainer(project, options.images.python),
+  container: (project, options) => pythonContainer(project, options),
   lint,
   test,
   propertyTest,

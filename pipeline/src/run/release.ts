@@ -2,9 +2,9 @@ import type { Directory, Secret } from "@dagger.io/dagger";
 import { publishImage } from "../../modules/release/index.js";
 import { parseReleaseTag } from "../../modules/release/semver.js";
 import { CONFIG_FILE, loadProject, PipelineUserError } from "./load-project.js";
-import { runLoadedStages } from "./stages.js";
+import { runLoadedStages, type CallInputs } from "./stages.js";
 
-export interface ReleaseInputs {
+export interface ReleaseInputs extends CallInputs {
   tag: string;
   registryToken: Secret | undefined;
   registryUsername: string | undefined;
@@ -24,7 +24,7 @@ export async function cutRelease(source: Directory, inputs: ReleaseInputs): Prom
         "  Fix: add `release: { image: ghcr.io/<owner>/<name> }` to pipeline.yaml.",
     );
   }
-  const gates = await runLoadedStages(loaded);
+  const gates = await runLoadedStages(loaded, undefined, inputs);
   if (gates.failed) throw new Error(`release ${inputs.tag} stopped before publishing: a gate failed.\n\n${gates.summary}`);
   const refs = await publishImage(loaded.project, {
     image: settings.image,

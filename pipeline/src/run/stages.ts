@@ -1,4 +1,5 @@
 import { dag, type Directory } from "@dagger.io/dagger";
+import type { RegistryAccess } from "../../modules/call-inputs.js";
 import { commandsStage } from "../../modules/commands.js";
 import { renderSummaryMarkdown } from "../../modules/report/summary.js";
 import { skipped, type StageResult } from "../../modules/stage.js";
@@ -15,20 +16,28 @@ export interface StagesRun {
   summary: string;
 }
 
+/** What a call adds to pipeline.yaml for one run (the functions' optional arguments). */
+export interface CallInputs {
+  /** Runs the tools again instead of returning their cached results. */
+  rerun?: string | undefined;
+  registries?: RegistryAccess;
+}
+
 /**
  * Runs the chosen stages concurrently (none depends on another, and each
  * keeps its reports), except bench, which runs after the others.
  */
-export async function runStages(source: Directory, only: readonly StageName[] = STAGE_NAMES): Promise<StagesRun> {
-  return runLoadedStages(await loadProject(source), only);
+export async function runStages(source: Directory, only: readonly StageName[] = STAGE_NAMES, inputs: CallInputs = {}): Promise<StagesRun> {
+  return runLoadedStages(await loadProject(source), only, inputs);
 }
 
 /** Like runStages, on a project already loaded. */
-export async function runLoadedStages(loaded: LoadedProject, only: readonly StageName[] = STAGE_NAMES): Promise<StagesRun> {
+export async function runLoadedStages(loaded: LoadedProject, only: readonly StageName[] = STAGE_NAMES, inputs: CallInputs = {}): Promise<StagesRun> {
+  const options = toolchainOptions(loaded.config, inputs);
   // Bench measures alone, as quietly as bench-baseline measured the baseline: samples taken beside
   // the other stages' load would differ from it for no reason in the code, and fail the gate.
-  const concurrent = await Promise.all(only.filter((stage) => stage !== "bench").map((stage) => runStage(loaded, stage)));
-  const results = only.includes("bench") ? [...concurrent, await runStage(loaded, "bench")] : concurrent;
+  const concurrent = await Promise.all(only.filter((stage) => stage !== "bench").map((stage) => runStage(loaded, stage, options)));
+  const results = only.includes("bench") ? [...concurrent, await runStage(loaded, "bench", options)] : concurrent;
   const title = `Pipeline: ${loaded.language} project${loaded.config.workdir === "." ? "" : ` in ${loaded.config.workdir}`}`;
   return {
     loaded,
@@ -38,12 +47,11 @@ export async function runLoadedStages(loaded: LoadedProject, only: readonly Stag
   };
 }
 
-function runStage(loaded: LoadedProject, stage: StageName): Promise<StageResult> {
+function runStage(loaded: LoadedProject, stage: StageName, options: ToolchainOptions): Promise<StageResult> {
   const { config, project, language } = loaded;
   const settings = config.stages[stage];
   if (!settings.enabled) return Promise.resolve(skipped(stage, `disabled in pipeline.yaml (stages.${stage}.enabled)`));
   const toolchain = TOOLCHAINS[language];
-  const options = toolchainOptions(config);
   if (settings.commands) return commandsStage(stage, toolchain.container(project, options), settings.commands);
   switch (stage) {
     case "lint":
@@ -66,13 +74,15 @@ function runStage(loaded: LoadedProject, stage: StageName): Promise<StageResult>
   }
 }
 
-function toolchainOptions(config: PipelineConfig): ToolchainOptions {
+function toolchainOptions(config: PipelineConfig, inputs: CallInputs): ToolchainOptions {
   return {
     images: config.images,
     race: config.stages.test.race,
     coverageThreshold: config.stages.test.coverageThreshold,
     iterations: config.stages.propertyTest.iterations,
     workdir: config.workdir,
+    rerun: inputs.rerun,
+    registries: inputs.registries ?? {},
   };
 }
 
@@ -90,8 +100,8 @@ export function reportsDirectory(run: StagesRun): Directory {
  * so the summary goes to the function's output, which `dagger call` and
  * `dagger check` show.
  */
-export async function runCheck(source: Directory, stage: StageName): Promise<void> {
-  console.log(verdict(await runStages(source, [stage])));
+export async function runCheck(source: Directory, stage: StageName, inputs: CallInputs = {}): Promise<void> {
+  console.log(verdict(await runStages(source, [stage], inputs)));
 }
 
 /** Returns the summary when every stage passed; else fails the call with it, so `dagger call` exits non-zero. */
