@@ -83,6 +83,10 @@ export class RecordingEngine {
 
   async start(): Promise<this> {
     const server = createServer((req, res) => void this.handle(req, res));
+    // The SDK keeps its connection alive across a module's long silences (introspecting
+    // the module's files takes seconds on a loaded machine); Node's 5 s default would
+    // close it under the client, as an engine never does.
+    server.keepAliveTimeout = 600_000;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     this.server = server;
     return this;
@@ -101,7 +105,11 @@ export class RecordingEngine {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+    }
   }
 
   /** Every exec, in the order its first evaluation started, with the chain that ran it. */
