@@ -25,7 +25,28 @@ export const IMAGES = {
   // 3.11: what Debian 12 ships, so the examples' pinned dev tools match the real-tool tests here.
   // Seen in Damel91/flower-mcp Dockerfile and MortyYJT/commerce-support-agent Dockerfile.
   python: "python:3.11.17-slim-bookworm@sha256:2333bd330d12de02514770b3585cad313644316047cdee24a7acfdece6de6efb",
+  // The scan stage's scanners (pipeline/modules/scan). Each image has a shell, which the tool-exit script needs.
+  // gitleaks and osv-scanner: seen in the Renovate-kept scanner image manifest (its OFFICIAL_IMAGES table) of
+  // huntridge-labs' argus scanners; gitleaks also in a justfile pinning it to the same digest.
+  gitleaks: "zricethezav/gitleaks:v8.30.1@sha256:c00b6bd0aeb3071cbcb79009cb16a60dd9e0a7c60e2be9ab65d25e6bc8abbb7f",
+  osvScanner: "ghcr.io/google/osv-scanner:v2.3.6@sha256:2e07e642463100474fc5e214b66e6beccbd6bfa63dd3fbf047b3f755e78a6cfe",
+  // Seen in a scanner-pins.sh ("# semgrep/semgrep:1.175.1" above its digest), beside trivy 0.67.0's.
+  semgrep: "semgrep/semgrep:1.175.1@sha256:51c9f53a4fce0d55e9abd08d7b96968654248a4b1122e77f20e0a49c0072446c",
+  // Seen in the same Renovate-kept manifest as gitleaks (trivy 0.70.0).
+  trivy: "aquasec/trivy:0.70.0@sha256:be1190afcb28352bfddc4ddeb71470835d16462af68d310f9f4bca710961a41e",
+  // The -debian variant: the plain tag is a scratch image without the shell the tool-exit script runs in.
+  // Seen in several renovate-annotated files (a control-plane lint script, Makefiles, a CI Dockerfile stage).
+  hadolint: "hadolint/hadolint:v2.14.0-debian@sha256:158cd0184dcaa18bd8ec20b61f4c1cabdf8b32a592d062f57bdcb8e4c1d312e2",
 } as const;
+
+/**
+ * Go scanners, installed with `go install` into the Go image (no image of theirs builds the project's
+ * packages with the project's Go and module cache, which both need to load the code).
+ */
+export const GO_SCAN_TOOLS = ["golang.org/x/vuln/cmd/govulncheck@v1.9.0", "github.com/securego/gosec/v2/cmd/gosec@v2.30.0"] as const;
+
+/** Python scanners, pip-installed into the Python image (pure Python; bandit has no official image). */
+export const PYTHON_SCAN_TOOLS = ["bandit==1.9.4", "pip-audit==2.10.1"] as const;
 
 /** Python tools installed next to the project's own requirements (no image pins them). */
 export const PYTHON_TOOLS = [

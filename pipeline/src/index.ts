@@ -28,9 +28,10 @@ export class Pipeline {
   }
 
   /**
-   * Runs lint, unit tests with coverage and property tests concurrently,
-   * then the benchmarks alone, prints the summary, and fails if any stage or
-   * gate fails. Use `reports` to export the JUnit, Cobertura and benchmark reports.
+   * Runs lint, unit tests with coverage, property tests and the security
+   * scans concurrently, then the benchmarks alone, prints the summary, and
+   * fails if any stage or gate fails. Use `reports` to export the JUnit,
+   * Cobertura, SARIF and benchmark reports.
    *
    * @param rerun Any new value runs the tools again instead of returning their cached results, for a flaky test: --rerun=$(date +%s). The installs stay cached.
    * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
@@ -86,6 +87,27 @@ export class Pipeline {
   @check()
   async propertyTest(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
     await runCheck(this.source, "propertyTest", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
+  }
+
+  /**
+   * Runs the security scans: known vulnerabilities in dependencies (govulncheck,
+   * osv-scanner, pip-audit), SAST (semgrep with the bundled rules and .semgrep/,
+   * gosec, bandit), secrets in the tree and the git history (gitleaks) and
+   * misconfiguration (trivy config, hadolint). Fails on findings at
+   * stages.scan.failOn (high) or above that .pipeline/scan-ignore.yaml does
+   * not accept, and on any scanner that could not scan. `reports` exports
+   * scan/scan.sarif (one run per tool), scan/summary.md and GitLab's reports.
+   *
+   * @param rerun Any new value runs the tools again instead of returning their cached results, for a flaky test: --rerun=$(date +%s). The installs stay cached.
+   * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
+   * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
+   * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
+   * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
+   */
+  @func()
+  @check()
+  async scan(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
+    await runCheck(this.source, "scan", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
   /**

@@ -13,6 +13,7 @@ import { TOOL_ENTRYPOINT } from "../../pipeline/modules/tool-exit.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { chainOf, envOf, newFilesOf, wavesOf } from "../helpers/records.js";
+import { isScanExec } from "../helpers/scan.js";
 
 /**
  * Recorded graphs of the Go toolchain on examples/go-service: the module's
@@ -64,7 +65,8 @@ describe("go toolchain graph", () => {
     const others = executions.filter((e) => e.args.join(" ") !== args.benchArgs(6).join(" "));
     expect(bench).toBeGreaterThan(Math.max(...others.map((e) => e.wave)));
     // The shared dependency step ran once for all of them, before them.
-    expect(executions).toHaveLength(7);
+    // (The scan stage's own execs aside: test/graph/scan.test.ts reads them.)
+    expect(executions.filter((e) => !isScanExec(e.args))).toHaveLength(7);
   });
 
   it("follows pipeline.yaml: no race detector, property iterations, benchmark sample count", async () => {
@@ -131,7 +133,7 @@ describe("go toolchain graph", () => {
     const { error } = await recordRun(async () => (await pipelineOn(root)).ci(), options);
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
-    expect(message).toContain("❌ Failed**: test (1 of 4 stages)");
+    expect(message).toContain("❌ Failed**: test (1 of 5 stages)");
     expect(message).toMatch(/FAIL example\.com\/gosample TestJoinFails/);
     expect(message).toContain(`${UNIT.join(" ")} exited with code 1`);
     // Empty outputs elsewhere: nothing to compare is a skip, not a pass.
@@ -152,9 +154,9 @@ describe("go toolchain graph", () => {
       execOutcome: (argv) => (argv.join(" ") === "go mod download" ? { exitCode: 1, stderr: `${notFound}\n` } : undefined),
     });
     const message = String((error as Error).message);
-    expect(message).toContain("❌ Failed**: lint, test, propertyTest, bench (4 of 4 stages)");
-    // The command and its own output, once per stage, not only "did not complete successfully".
-    expect(message.split(notFound)).toHaveLength(5);
+    expect(message).toContain("❌ Failed**: lint, test, propertyTest, scan, bench (5 of 5 stages)");
+    // The command and its own output, once per stage (the scan's twice: govulncheck and gosec), not only "did not complete successfully".
+    expect(message.split(notFound)).toHaveLength(7);
     expect(message).toContain('process "go mod download" did not complete successfully: exit code: 1');
   });
 

@@ -17,7 +17,7 @@ export async function pipelineOn(root: string) {
  * The summary a stage's check prints: the same run the check makes, read
  * directly because a check itself returns nothing (call inside recordRun).
  */
-export async function stageSummary(root: string, stage: "lint" | "test" | "propertyTest" | "bench"): Promise<string> {
+export async function stageSummary(root: string, stage: "lint" | "test" | "propertyTest" | "scan" | "bench"): Promise<string> {
   const { runStages } = await importFromRuntimeView<typeof import("../../pipeline/src/run/stages.js")>("src/run/stages.ts");
   return (await runStages(dag.host().directory(root), [stage])).summary;
 }
@@ -28,6 +28,8 @@ export const EVERY_STAGE_REPORTS = [
   "bench/output.txt",
   "lint/output.txt",
   "propertyTest/junit.xml",
+  "scan/scan.sarif",
+  "scan/summary.md",
   "summary.md",
   "test/coverage.cobertura.xml",
   "test/coverage.md",

@@ -91,6 +91,11 @@ const images = section(
       .describe("golangci-lint, run instead of go vet + gofmt when a .golangci.* config exists."),
     node: pinnedImage("images.node", IMAGES.node).default(IMAGES.node).describe("Node and npm: every stage."),
     python: pinnedImage("images.python", IMAGES.python).default(IMAGES.python).describe("Python: every stage, with ruff, pytest and hypothesis installed."),
+    gitleaks: pinnedImage("images.gitleaks", IMAGES.gitleaks).default(IMAGES.gitleaks).describe("gitleaks: the scan stage's secret scan (working tree and history)."),
+    osvScanner: pinnedImage("images.osvScanner", IMAGES.osvScanner).default(IMAGES.osvScanner).describe("osv-scanner: the scan stage's dependency scan of Node lockfiles."),
+    semgrep: pinnedImage("images.semgrep", IMAGES.semgrep).default(IMAGES.semgrep).describe("semgrep: the scan stage's SAST with the bundled rules and the project's .semgrep/."),
+    trivy: pinnedImage("images.trivy", IMAGES.trivy).default(IMAGES.trivy).describe("trivy: the scan stage's misconfiguration checks (Dockerfiles, Kubernetes, Helm, Terraform)."),
+    hadolint: pinnedImage("images.hadolint", IMAGES.hadolint).default(IMAGES.hadolint).describe("hadolint: the scan stage's Dockerfile linter (an image with a shell: the -debian variant)."),
   }),
 ).describe("Tool images, each pinned by a version tag or a digest: a floating tag like latest or alpine is rejected.");
 
@@ -104,6 +109,41 @@ const toolInputs = section(
 ).describe(
   "What the lint, test and bench containers get of the project: all of it but the files no tool reads, so editing docs, CI files or pipeline.yaml reruns nothing.",
 );
+
+const scanTool = (what: string) => z.boolean().default(true).describe(what);
+
+const scan = section(
+  z.strictObject({
+    enabled: z.boolean().default(true).describe("Run the security scan stage."),
+    failOn: z
+      .enum(["critical", "high", "medium", "low", "info", "none"])
+      .default("high")
+      .describe("Fail on any finding of this severity or above that the ignore file does not accept; none reports without failing. A scanner that cannot scan always fails."),
+    ignoreFile: insidePath("stages.scan.ignoreFile", "project", ".pipeline/scan-ignore.yaml")
+      .default(".pipeline/scan-ignore.yaml")
+      .describe("Accepted findings, relative to the project: each entry needs id, path, reason and expires (YYYY-MM-DD); an expired entry fails the scan."),
+    history: z.boolean().default(true).describe("Also scan every commit for secrets when the source has its .git."),
+    govulncheckDb: matching(/^(https?|file):\/\/\S+$/, (value) => ({
+      message: `expected an http(s):// or file:// URL of a Go vulnerability database, got ${JSON.stringify(value)}`,
+      fix: "write the database's URL, e.g. https://vuln.go.dev (the default) or your mirror's",
+    }))
+      .default("https://vuln.go.dev")
+      .describe("The Go vulnerability database govulncheck reads (-db): vuln.go.dev or a mirror of it."),
+    tools: section(
+      z.strictObject({
+        govulncheck: scanTool("Go: known vulnerabilities the code reaches (govulncheck)."),
+        gosec: scanTool("Go: SAST (gosec)."),
+        osvScanner: scanTool("Node: known vulnerabilities in the lockfile (osv-scanner)."),
+        pipAudit: scanTool("Python: known vulnerabilities in requirements files and pyproject.toml (pip-audit)."),
+        semgrep: scanTool("SAST with the bundled rules and the project's .semgrep/ (semgrep)."),
+        bandit: scanTool("Python: SAST (bandit)."),
+        gitleaks: scanTool("Secrets in the working tree and the history (gitleaks)."),
+        trivy: scanTool("Misconfiguration of Dockerfiles, Kubernetes manifests, Helm charts, Terraform (trivy config)."),
+        hadolint: scanTool("Dockerfile lint (hadolint)."),
+      }),
+    ).describe("Each scanner on or off."),
+  }),
+).describe("Security scans: dependencies, SAST, secrets and misconfiguration, one SARIF report, a severity gate.");
 
 const platform = matching(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, (value) => ({
   message: `expected os/arch, like linux/amd64, got ${JSON.stringify(value)}`,
@@ -143,7 +183,7 @@ export const pipelineConfigSchema = z
       .describe("The project's folder, relative to the repository root (for monorepos)."),
     images,
     toolInputs,
-    stages: section(z.strictObject({ lint, test, propertyTest, bench })).describe("Per-stage switches and options."),
+    stages: section(z.strictObject({ lint, test, propertyTest, bench, scan })).describe("Per-stage switches and options."),
     release,
   })
   .describe("pipeline.yaml: configuration of the pipeline-as-code engine.");
@@ -151,7 +191,7 @@ export const pipelineConfigSchema = z
 /** The config with every default applied. */
 export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
 export type StageName = keyof PipelineConfig["stages"];
-export const STAGE_NAMES: readonly StageName[] = ["lint", "test", "propertyTest", "bench"];
+export const STAGE_NAMES: readonly StageName[] = ["lint", "test", "propertyTest", "scan", "bench"];
 
 /** JSON Schema of pipeline.yaml (what a user writes, so defaults are not required). */
 export function pipelineJsonSchema(): Record<string, unknown> {

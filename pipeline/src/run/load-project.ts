@@ -15,6 +15,8 @@ export interface LoadedProject {
   config: PipelineConfig;
   language: Language;
   project: Project;
+  /** The whole source as given (the repository root) and its root entries: the secret scan reads all of it. */
+  repository: { source: Directory; entries: readonly string[] };
   /** The committed benchmark baseline's text, when there is one; the bench stage parses it, so a broken file fails that stage alone. */
   baselineText: string | undefined;
   /** Set when something other than a file is at the baseline's path. */
@@ -64,7 +66,7 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
   // The one place deciding what the tools see; the reads above and the baseline's below use the whole folder.
   const { exclude } = config.toolInputs;
   const project: Project = { source: dir, toolInputs: exclude.length > 0 ? dir.filter({ exclude }) : dir, entries };
-  return { config, language, project, ...(await readBaseline(dir, entries, config)) };
+  return { config, language, project, repository: { source, entries: rootEntries }, ...(await readBaseline(dir, entries, config)) };
 }
 
 /**

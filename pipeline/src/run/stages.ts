@@ -6,6 +6,7 @@ import { skipped, type StageResult } from "../../modules/stage.js";
 import type { ToolchainOptions } from "../../modules/toolchain.js";
 import { STAGE_NAMES, type PipelineConfig, type StageName } from "../config/schema.js";
 import { loadProject, type LoadedProject } from "./load-project.js";
+import { runScan } from "./scan.js";
 import { TOOLCHAINS } from "./toolchains.js";
 
 export interface StagesRun {
@@ -49,8 +50,9 @@ export async function runLoadedStages(loaded: LoadedProject, only: readonly Stag
 
 function runStage(loaded: LoadedProject, stage: StageName, options: ToolchainOptions): Promise<StageResult> {
   const { config, project, language } = loaded;
+  if (!config.stages[stage].enabled) return Promise.resolve(skipped(stage, `disabled in pipeline.yaml (stages.${stage}.enabled)`));
+  if (stage === "scan") return runScan(loaded, options);
   const settings = config.stages[stage];
-  if (!settings.enabled) return Promise.resolve(skipped(stage, `disabled in pipeline.yaml (stages.${stage}.enabled)`));
   const toolchain = TOOLCHAINS[language];
   if (settings.commands) return commandsStage(stage, toolchain.container(project, options), settings.commands);
   switch (stage) {
