@@ -56,3 +56,24 @@ export const PYTHON_TOOLS = [
   "hypothesis==6.122.3",
   "ruff==0.8.4",
 ] as const;
+
+/**
+ * The deploy tools (pipeline/modules/deploy), overridable in pipeline.yaml's deploy.images. Each digest
+ * is one seen pinned to the same tag in public repositories; kubectl, kustomize and helm are the
+ * versions the real-tool tests build (tools/kubernetes/go.mod, tools/go-tools.txt).
+ */
+export const DEPLOY_IMAGES = {
+  // The official image (shell-free). Seen in a Renovate-kept tool-image env file beside helm 4.3.0's,
+  // a chart's values (app.kubectlImage) and a jsonnet CronJob.
+  kubectl: "registry.k8s.io/kubectl:v1.37.1@sha256:b7cab618e281b1ee7484e7b706a96e2135fbb6e072c2a573a7dab4e87d7f2385",
+  // The official image; the binary is /app/kustomize. Seen in a Renovate-annotated Dagger module default
+  // and two repositories' render scripts.
+  kustomize: "registry.k8s.io/kustomize/kustomize:v5.8.1@sha256:899fcd3bc898160e62bcaf82932b0cb29ba38d16272353db2e7acbba82129429",
+  // Helm 4 applies server-side. Seen in many files: a justfile, CI scripts, Dockerfiles, a compose file.
+  helm: "alpine/helm:4.3.0@sha256:a6cf54599ccb99d90cf0712b30f03fdb3cab062e6b94e0418cc4db7e8a1464b2",
+  // Seen in several Dockerfiles (as a build stage) and curl-check scripts.
+  curl: "curlimages/curl:8.20.0@sha256:b3f1fb2a51d923260350d21b8654bbc607164a987e2f7c84a0ac199a67df812a",
+  // alpine/git rebuilds its tags (v2.54.0 shows several digests across repositories); this one is in a
+  // Go constant of a build service and an image list of another. Alpine, so the askpass script has its sh.
+  git: "alpine/git:v2.54.0@sha256:6f3b5029566da8e90b24945933dcd806be866b64b1e706f51828bf84faccf21b",
+} as const;

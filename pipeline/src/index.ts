@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { argument, check, dag, Directory, File, func, object, Secret } from "@dagger.io/dagger";
 import { STAGE_NAMES } from "./config/schema.js";
+import { deployEnvironment } from "./run/deploy.js";
 import { cutRelease } from "./run/release.js";
 import { loadProject } from "./run/load-project.js";
 import { reportsDirectory, runCheck, runLoadedStages, runStages, verdict, type CallInputs } from "./run/stages.js";
@@ -181,6 +182,27 @@ export class Pipeline {
   @func({ cache: "never" })
   async release(tag: string, registryToken?: Secret, registryUsername?: string, rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<string> {
     return cutRelease(this.source, { tag, registryToken, registryUsername, ...callInputs(rerun, npmrc, pipConf, netrc, goprivate) });
+  }
+
+  /**
+   * Deploys an image, by digest, to an environment of pipeline.yaml's deploy
+   * section: renders its kustomize overlay or Helm chart with the digest,
+   * checks the manifests, validates them on the server, diffs, applies them
+   * server-side, waits for the rollout, then runs the health check with
+   * retries and backoff. On failure it rolls back (rollout undo or helm
+   * rollback), waits until the previous revision is healthy again, and fails
+   * with both outcomes in the summary. A GitOps environment gets a commit of
+   * the digest to its deploy repository instead. Never cached.
+   *
+   * @param environment The environment, a key of pipeline.yaml's deploy.environments: staging, production...
+   * @param image The image to run, by digest (never a tag): ghcr.io/acme/go-service@sha256:<64 hex>, as release printed it.
+   * @param kubeconfig The cluster's kubeconfig, as a secret: file://$HOME/.kube/config, or env://KUBECONFIG_DATA holding the file's contents.
+   * @param gitToken GitOps: a token that may push to the deploy repository, e.g. env://DEPLOY_REPO_TOKEN.
+   * @param dryRun Render, validate on the server and diff (or show the GitOps commit), and change nothing.
+   */
+  @func({ cache: "never" })
+  async deploy(environment: string, image: string, kubeconfig?: Secret, gitToken?: Secret, dryRun?: boolean): Promise<string> {
+    return deployEnvironment(this.source, { environment, image, kubeconfig, gitToken, dryRun: dryRun ?? false });
   }
 }
 

@@ -39,6 +39,8 @@ describe("function caching", () => {
     const options = functionCacheOptions();
     expect(options["release"]).toBe("never");
     expect(options["benchBaseline"]).toBe("never");
+    // deploy applies to a cluster or pushes a GitOps commit: a cached "deployed" would deploy nothing.
+    expect(options["deploy"]).toBe("never");
   });
 
   it("leaves ci, the checks and reports to the engine's cache, so the wrappers' ci after reports costs nothing", () => {

@@ -2,6 +2,7 @@ import { z } from "../../vendor/zod.js";
 import { IMAGES } from "../../modules/pins.js";
 import { TOOL_INPUT_EXCLUDES } from "../../modules/project.js";
 import { MIN_SAMPLES } from "../../modules/report/bench.js";
+import { deploy } from "./deploy-schema.js";
 import { allowNullWhereAbsent, emptyIsAbsent, insidePath, matching, pinnedImage, section } from "./rules.js";
 
 /**
@@ -185,6 +186,7 @@ export const pipelineConfigSchema = z
     toolInputs,
     stages: section(z.strictObject({ lint, test, propertyTest, bench, scan })).describe("Per-stage switches and options."),
     release,
+    deploy,
   })
   .describe("pipeline.yaml: configuration of the pipeline-as-code engine.");
 
