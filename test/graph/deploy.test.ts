@@ -269,7 +269,7 @@ describe("deploy refuses bad input before anything runs", () => {
   };
 
   it("an image by tag, or with a malformed digest", async () => {
-    expect(await refused((p, s) => p.deploy("staging", "ghcr.io/example/go-service:1.2.0", s.kubeconfig))).toMatch(/is a tag \("1\.2\.0"\).*\n  Fix: pass the digest/);
+    expect(await refused((p, s) => p.deploy("staging", "ghcr.io/example/go-service:1.2.0", s.kubeconfig))).toMatch(/is a tag \("1\.2\.0"\).*\n {2}Fix: pass the digest/);
     expect(await refused((p, s) => p.deploy("staging", "ghcr.io/example/go-service@sha256:abc", s.kubeconfig))).toContain("has a malformed digest");
   });
 

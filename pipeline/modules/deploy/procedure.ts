@@ -196,8 +196,16 @@ async function waitForRollouts(plan: DeployPlan, workloads: readonly Workload[],
 
 /** Probes until the policy decides. */
 async function checkHealth(plan: DeployPlan, steps: Steps, runner: DeployRunner, label: string): Promise<HealthRun | undefined> {
-  if (!plan.health) return undefined;
-  const { probe, policy } = plan.health;
+  return plan.health ? probeUntilDecided(plan.health.probe, plan.health.policy, steps, runner, label) : undefined;
+}
+
+/** The health check alone, with its own step records (what the real-tool tests run against a local server). */
+export async function runHealthCheck(probe: HealthProbe, policy: HealthPolicy, runner: DeployRunner): Promise<HealthRun & { steps: StepRecord[] }> {
+  const steps = new Steps(runner);
+  return { ...(await probeUntilDecided(probe, policy, steps, runner, "health")), steps: steps.records };
+}
+
+async function probeUntilDecided(probe: HealthProbe, policy: HealthPolicy, steps: Steps, runner: DeployRunner, label: string): Promise<HealthRun> {
   const observations: Observation[] = [];
   const started = runner.now();
   for (;;) {

@@ -180,10 +180,24 @@ const environment = z
   })
   .describe("One environment: how to render and apply, where, and how to know it works.");
 
-const environmentName = matching(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, (value) => ({
-  message: `expected an environment name (lower-case letters, digits and "-"), got ${JSON.stringify(value)}`,
-  fix: "rename it, e.g. staging or production",
-}));
+const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
+
+/** The environments by name; a name is checked here, with its own message (a record's key check would only say "Invalid key"). */
+const environments = z
+  .record(z.string(), environment)
+  .superRefine((value, ctx) => {
+    for (const name of Object.keys(value)) {
+      if (ENVIRONMENT_NAME.test(name)) continue;
+      ctx.addIssue({
+        code: "custom",
+        message: `expected an environment name (lower-case letters, digits and "-", at most 32), got ${JSON.stringify(name)}`,
+        params: { fix: "rename it, e.g. staging or production: it names the environment in --environment, commit messages and summaries" },
+        path: [name],
+        input: name,
+      });
+    }
+  })
+  .meta({ propertyNames: { pattern: ENVIRONMENT_NAME.source } });
 
 const images = section(
   z.strictObject({
@@ -204,7 +218,7 @@ export const deploy = section(
       .optional()
       .describe("The image name the manifests use (kustomize images[].name), set to --image's digest; default: --image's repository."),
     fieldManager: z.string().min(1).default("pipeline").describe("The server-side apply field manager."),
-    environments: emptyIsAbsent(z.record(environmentName, environment).default({})).describe("The environments, by name: `dagger call deploy --environment <name>`."),
+    environments: emptyIsAbsent(environments.default({})).describe("The environments, by name: `dagger call deploy --environment <name>`."),
     images,
   }),
 ).describe("Deploys: `dagger call deploy --environment staging --image <repo>@sha256:... --kubeconfig file://...`.");
