@@ -151,3 +151,16 @@ describe("deploy tool pins", () => {
     expect(goTools).toContain(`sigs.k8s.io/kustomize/kustomize/v5@${/kustomize:(v[\d.]+)@/.exec(DEPLOY_IMAGES.kustomize)![1]}`);
   });
 });
+
+describe("the README's deploy example", () => {
+  it("is a valid pipeline.yaml", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## Deploy\n"));
+    const yaml = /```yaml\n(deploy:\n[\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml).toBeDefined();
+    const loaded = loadConfig(yaml);
+    expect(loaded.ok ? [] : loaded.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([]);
+    if (loaded.ok) expect(Object.keys(loaded.config.deploy.environments)).toEqual(["staging", "production", "gitops-production"]);
+  });
+});
