@@ -37,6 +37,24 @@ export const IMAGES = {
   // The -debian variant: the plain tag is a scratch image without the shell the tool-exit script runs in.
   // Seen in several renovate-annotated files (a control-plane lint script, Makefiles, a CI Dockerfile stage).
   hadolint: "hadolint/hadolint:v2.14.0-debian@sha256:158cd0184dcaa18bd8ec20b61f4c1cabdf8b32a592d062f57bdcb8e4c1d312e2",
+  // The image stages (pipeline/modules/image). syft, grype and cosign images hold only their binary (no shell),
+  // so the pipeline copies it into the toolbox below. syft v1.52.0: seen pinned to this digest in many files
+  // (a Makefile beside grype v0.119.0 and hadolint v2.15.1, release scripts, a Dockerfile stage `AS syft`).
+  syft: "anchore/syft:v1.52.0@sha256:500e2d872ac019436926e8322b4fc1f39441d94d21f6f4046c6ff29b30e8cb02",
+  // Seen beside that syft pin in the same Makefile, a CI scan script and a Dockerfile stage.
+  grype: "anchore/grype:v0.119.0@sha256:8c2c9234a345577a6d321a4753aa3ee1276d8975c8452d2344a56b57733ecad3",
+  // Seen in a Dockerfile stage `AS cosign`, a deploy-verification shell script and a Python test helper.
+  cosign: "ghcr.io/sigstore/cosign/cosign:v2.6.3@sha256:4bedb8de1c5c1abd8dea60de704ba449402d238623fa8bb33d2ccaa9beffcbf5",
+  // The toolbox: sh, tar, gzip, base64 (busybox) for the image inspection and signing scripts. Seen in five files
+  // (backup scripts running `tar czf`, a Dockerfile runtime stage, a cloud init script).
+  alpine: "alpine:3.22@sha256:14358309a308569c32bdc37e2e0e9694be33a9d99e68afb0f5ff33cc1f695dce",
+  // The base of a Go image built without a Dockerfile: a static binary as uid 65532. Seen in three Dockerfiles
+  // (a Go service's runtime stage, a Rust service's, a BASE_IMAGE build arg).
+  distrolessStatic: "gcr.io/distroless/static-debian12:nonroot@sha256:d093aa3e30dbadd3efe1310db061a14da60299baff8450a17fe0ccc514a16639",
+  // git for the commit, branch, tags and history of the --git checkout (pipeline/modules/git), with busybox's sh and
+  // timeout for the tool-exit script. Seen pinned to this digest in a Go build worker's defaults, its kind script and
+  // two service tables (git-cli, a fetch stage).
+  git: "alpine/git:v2.49.1@sha256:c0280cf9572316299b08544065d3bf35db65043d5e3963982ec50647d2746e26",
 } as const;
 
 /**
@@ -47,6 +65,9 @@ export const GO_SCAN_TOOLS = ["golang.org/x/vuln/cmd/govulncheck@v1.9.0", "githu
 
 /** Python scanners, pip-installed into the Python image (pure Python; bandit has no official image). */
 export const PYTHON_SCAN_TOOLS = ["bandit==1.9.4", "pip-audit==2.10.1"] as const;
+
+/** What `release` builds a Python project's sdist and wheel with (PEP 517 frontend), pip-installed into the Python image. */
+export const PYTHON_RELEASE_TOOLS = ["build==1.6.1"] as const;
 
 /** Python tools installed next to the project's own requirements (no image pins them). */
 export const PYTHON_TOOLS = [

@@ -3,9 +3,11 @@
  * with pipeline.yaml at the repository root (every key has a default).
  */
 import { randomUUID } from "node:crypto";
-import { argument, check, dag, Directory, File, func, object, Secret } from "@dagger.io/dagger";
+import { argument, check, Container, dag, Directory, File, func, object, Secret } from "@dagger.io/dagger";
+import type { GitMetadata } from "../modules/git/metadata.js";
 import { STAGE_NAMES } from "./config/schema.js";
 import { deployEnvironment } from "./run/deploy.js";
+import { buildFunction, publishFunction, sbomFunction, scanImageFunction, signFunction } from "./run/image.js";
 import { cutRelease } from "./run/release.js";
 import { loadProject } from "./run/load-project.js";
 import { reportsDirectory, runCheck, runLoadedStages, runStages, verdict, type CallInputs } from "./run/stages.js";
@@ -165,10 +167,94 @@ export class Pipeline {
   }
 
   /**
-   * Cuts a release: runs every gate, then builds the project's Dockerfile for
-   * each configured platform and publishes the image tagged with the version
-   * (a stable release also moves major.minor, major and latest). Never
-   * cached: every call runs the gates and publishes.
+   * Builds the container image for every platform of pipeline.yaml's image
+   * section (the project's Dockerfile, or without one from the toolchain),
+   * with OCI labels from the commit, and checks the image policy (non-root
+   * numeric user, healthcheck, no secret-looking env, no .git/.env/key files
+   * in any layer, labels). Returns one container per platform.
+   *
+   * @param platform Only this platform (os/arch or os/arch/variant), e.g. linux/amd64.
+   */
+  @func()
+  async build(platform?: string): Promise<Container[]> {
+    const images = await buildFunction(await loadProject(this.source), { git: await this.commit(), platform });
+    return images.map((i) => i.container);
+  }
+
+  /**
+   * Builds the image, checks its policy and scans every platform for known
+   * vulnerabilities (trivy or grype on the exported image, no registry);
+   * fails on image.scan.failOn (default high) unless accepted in image.scan.ignore.
+   *
+   * @param platform Only this platform, e.g. linux/amd64.
+   * @param rerun Any new value scans again (the scan is also redone daily, as the databases change).
+   */
+  @func()
+  async scanImage(platform?: string, rerun?: string): Promise<string> {
+    return scanImageFunction(await loadProject(this.source), { git: await this.commit(), platform, rerun });
+  }
+
+  /**
+   * The SBOMs of every platform's image (syft): sbom-<os>-<arch>.spdx.json
+   * (SPDX 2.3) and .cdx.json (CycloneDX 1.6): `dagger call sbom export --path sbom`.
+   *
+   * @param platform Only this platform, e.g. linux/amd64.
+   */
+  @func()
+  async sbom(platform?: string): Promise<Directory> {
+    return sbomFunction(await loadProject(this.source), { git: await this.commit(), platform });
+  }
+
+  /**
+   * Builds, checks, scans and SBOMs the image, then pushes it with the tag
+   * scheme (sha-<short> on the main branch, the branch name if
+   * image.tags.branch): the immutable tag first, then the signature and SBOM
+   * attestations when a key or an OIDC token is given, then the other tags,
+   * all on one digest. Returns image@sha256:<digest>. Never cached.
+   *
+   * @param registryToken Registry password or token, e.g. env://REGISTRY_TOKEN.
+   * @param registryUsername Registry user; defaults to pipeline.yaml's image.registryUsername.
+   * @param signingKey A cosign private key (the contents of cosign.key), e.g. env://COSIGN_KEY.
+   * @param signingPassword The key's password, e.g. env://COSIGN_PASSWORD.
+   * @param oidcToken Keyless signing: an OIDC identity token with audience sigstore, e.g. env://SIGSTORE_ID_TOKEN.
+   */
+  @func({ cache: "never" })
+  async publish(registryToken?: Secret, registryUsername?: string, signingKey?: Secret, signingPassword?: Secret, oidcToken?: Secret): Promise<string> {
+    const { digestRef, summary } = await publishFunction(
+      await loadProject(this.source),
+      { git: await this.commit() },
+      { token: registryToken, username: registryUsername },
+      { key: signingKey, password: signingPassword, identityToken: oidcToken },
+    );
+    console.log(summary);
+    return digestRef;
+  }
+
+  /**
+   * Signs an image already pushed, by digest (cosign sign, with a key or keyless). Never cached.
+   *
+   * @param ref The image by digest: registry/owner/name@sha256:<64 hex>.
+   * @param registryToken Registry password or token, e.g. env://REGISTRY_TOKEN (the signature is pushed beside the image).
+   * @param registryUsername Registry user; defaults to pipeline.yaml's image.registryUsername.
+   * @param signingKey A cosign private key (the contents of cosign.key), e.g. env://COSIGN_KEY.
+   * @param signingPassword The key's password, e.g. env://COSIGN_PASSWORD.
+   * @param oidcToken Keyless signing: an OIDC identity token with audience sigstore, e.g. env://SIGSTORE_ID_TOKEN.
+   */
+  @func({ cache: "never" })
+  async sign(ref: string, registryToken?: Secret, registryUsername?: string, signingKey?: Secret, signingPassword?: Secret, oidcToken?: Secret): Promise<string> {
+    return signFunction(await loadProject(this.source), ref, { token: registryToken, username: registryUsername }, { key: signingKey, password: signingPassword, identityToken: oidcToken });
+  }
+
+  /**
+   * Cuts a release: checks the tag (semver) against the project's version
+   * file, runs every gate, then builds, checks, scans and SBOMs the image,
+   * pushes it (X.Y.Z signed first, then X.Y, X, latest and sha-<short> on the
+   * same digest; a prerelease only its own tag), builds the artifacts
+   * (release.binaries, npm pack, Python sdist and wheel) with checksums.txt and
+   * checksums-sha512.txt, and creates or completes the GitHub or GitLab release
+   * with notes from the conventional commits since the previous tag. Re-running
+   * changes nothing; a different asset or a tag on another commit is refused.
+   * Never cached.
    *
    * @param tag The release tag: v + a semantic version, like v1.2.0.
    * @param registryToken Registry password or token, e.g. env://REGISTRY_TOKEN.
@@ -178,10 +264,46 @@ export class Pipeline {
    * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
    * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
    * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
+   * @param dryRun Build, check and sign nothing remotely: run the gates, build and check the image and the artifacts, and say what would be pushed and uploaded.
+   * @param githubToken A token that may write releases (contents: write), e.g. env://GITHUB_TOKEN.
+   * @param gitlabToken A GitLab token with the api scope, e.g. env://GITLAB_TOKEN.
+   * @param signingKey A cosign private key (the contents of cosign.key), e.g. env://COSIGN_KEY.
+   * @param signingPassword The key's password, e.g. env://COSIGN_PASSWORD.
+   * @param oidcToken Keyless signing: an OIDC identity token with audience sigstore, e.g. env://SIGSTORE_ID_TOKEN.
    */
   @func({ cache: "never" })
-  async release(tag: string, registryToken?: Secret, registryUsername?: string, rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<string> {
-    return cutRelease(this.source, { tag, registryToken, registryUsername, ...callInputs(rerun, npmrc, pipConf, netrc, goprivate) });
+  async release(
+    tag: string,
+    registryToken?: Secret,
+    registryUsername?: string,
+    rerun?: string,
+    npmrc?: Secret,
+    pipConf?: Secret,
+    netrc?: Secret,
+    goprivate?: string,
+    dryRun?: boolean,
+    githubToken?: Secret,
+    gitlabToken?: Secret,
+    signingKey?: Secret,
+    signingPassword?: Secret,
+    oidcToken?: Secret,
+  ): Promise<string> {
+    return cutRelease(this.source, {
+      tag,
+      registryToken,
+      registryUsername,
+      ...callInputs(rerun, npmrc, pipConf, netrc, goprivate),
+      dryRun,
+      githubToken,
+      gitlabToken,
+      signing: { key: signingKey, password: signingPassword, identityToken: oidcToken },
+      git: await this.commit(),
+    });
+  }
+
+  /** The commit the call runs on, for labels, sha tags and release notes (undefined until the git reader is wired in). */
+  private commit(): Promise<GitMetadata | undefined> {
+    return Promise.resolve(undefined);
   }
 
   /**

@@ -9,7 +9,7 @@ describe("the module signature plan reads from pipeline/src/index.ts", () => {
   const signature = readModuleSignature();
 
   it("lists the @func() methods with their parameters' kinds, as `dagger call` exposes them", async () => {
-    expect(signature.functions.map((f) => f.flag)).toEqual(["ci", "lint", "test", "property-test", "bench", "reports", "bench-baseline", "release"]);
+    expect(signature.functions.map((f) => f.flag)).toEqual(["ci", "lint", "test", "property-test", "scan", "bench", "reports", "bench-baseline", "build", "scan-image", "sbom", "publish", "sign", "release", "deploy"]);
     const release = signature.functions.find((f) => f.name === "release")!;
     expect(release.params.map(({ flag, type, kind, optional }) => ({ flag, type, kind, optional }))).toEqual([
       { flag: "tag", type: "string", kind: "string", optional: false },
@@ -20,6 +20,12 @@ describe("the module signature plan reads from pipeline/src/index.ts", () => {
       { flag: "pip-conf", type: "Secret", kind: "secret", optional: true },
       { flag: "netrc", type: "Secret", kind: "secret", optional: true },
       { flag: "goprivate", type: "string", kind: "string", optional: true },
+      { flag: "dry-run", type: "boolean", kind: "boolean", optional: true },
+      { flag: "github-token", type: "Secret", kind: "secret", optional: true },
+      { flag: "gitlab-token", type: "Secret", kind: "secret", optional: true },
+      { flag: "signing-key", type: "Secret", kind: "secret", optional: true },
+      { flag: "signing-password", type: "Secret", kind: "secret", optional: true },
+      { flag: "oidc-token", type: "Secret", kind: "secret", optional: true },
     ]);
     expect(release.params[0]!.description).toMatch(/^The release tag/);
     // Each is a real method of the class plan instantiates.

@@ -3,6 +3,7 @@ import { IMAGES } from "../../modules/pins.js";
 import { TOOL_INPUT_EXCLUDES } from "../../modules/project.js";
 import { MIN_SAMPLES } from "../../modules/report/bench.js";
 import { deploy } from "./deploy-schema.js";
+import { image, release } from "./image-schema.js";
 import { allowNullWhereAbsent, emptyIsAbsent, insidePath, matching, pinnedImage, section } from "./rules.js";
 
 /**
@@ -97,6 +98,13 @@ const images = section(
     semgrep: pinnedImage("images.semgrep", IMAGES.semgrep).default(IMAGES.semgrep).describe("semgrep: the scan stage's SAST with the bundled rules and the project's .semgrep/."),
     trivy: pinnedImage("images.trivy", IMAGES.trivy).default(IMAGES.trivy).describe("trivy: the scan stage's misconfiguration checks (Dockerfiles, Kubernetes, Helm, Terraform)."),
     hadolint: pinnedImage("images.hadolint", IMAGES.hadolint).default(IMAGES.hadolint).describe("hadolint: the scan stage's Dockerfile linter (an image with a shell: the -debian variant)."),
+    syft: pinnedImage("images.syft", IMAGES.syft).default(IMAGES.syft).describe("syft: the images' SBOMs (SPDX 2.3 and CycloneDX 1.6 JSON)."),
+    grype: pinnedImage("images.grype", IMAGES.grype).default(IMAGES.grype).describe("grype: the image scan when image.scan.scanner is grype."),
+    cosign: pinnedImage("images.cosign", IMAGES.cosign).default(IMAGES.cosign).describe("cosign: image signatures, SBOM attestations and release-file signatures."),
+    alpine: pinnedImage("images.alpine", IMAGES.alpine).default(IMAGES.alpine).describe("The toolbox (sh, tar, base64) the image checks and the signing tools run in."),
+    distrolessStatic: pinnedImage("images.distrolessStatic", IMAGES.distrolessStatic)
+      .default(IMAGES.distrolessStatic)
+      .describe("Base of a Go image built without a Dockerfile."),
   }),
 ).describe("Tool images, each pinned by a version tag or a digest: a floating tag like latest or alpine is rejected.");
 
@@ -146,30 +154,6 @@ const scan = section(
   }),
 ).describe("Security scans: dependencies, SAST, secrets and misconfiguration, one SARIF report, a severity gate.");
 
-const platform = matching(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, (value) => ({
-  message: `expected os/arch, like linux/amd64, got ${JSON.stringify(value)}`,
-  fix: "write the platform as os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7",
-}));
-
-const release = section(
-  z.strictObject({
-    image: z
-      .string()
-      .optional()
-      .describe("Image to publish, without tag, like ghcr.io/acme/go-service. Required by `dagger call release`."),
-    registryUsername: z
-      .string()
-      .min(1)
-      .default("pipeline")
-      .describe("Registry user for the token given as --registry-token (GHCR: any non-empty name)."),
-    dockerfile: insidePath("release.dockerfile", "project", "docker/Dockerfile")
-      .default("Dockerfile")
-      .describe("Dockerfile, relative to the project."),
-    platforms: emptyIsAbsent(z.array(platform).min(1).default(["linux/amd64", "linux/arm64"])).describe(
-      "Platforms of the multi-arch image.",
-    ),
-  }),
-).describe("Releases: `dagger call release --tag v1.2.0` runs every gate, then builds and publishes the image.");
 
 export const pipelineConfigSchema = z
   .strictObject({
@@ -185,6 +169,7 @@ export const pipelineConfigSchema = z
     images,
     toolInputs,
     stages: section(z.strictObject({ lint, test, propertyTest, bench, scan })).describe("Per-stage switches and options."),
+    image,
     release,
     deploy,
   })

@@ -1,0 +1,189 @@
+import { dag } from "@dagger.io/dagger";
+import { describe, expect, it } from "vitest";
+import type { CallRecord } from "../../cli/recording-engine/engine.js";
+import { argText, isChainRef, type Step } from "../../cli/recording-engine/query.js";
+import { recordRun } from "../../cli/recording-engine/run.js";
+import { importFromRuntimeView } from "../../cli/runtime-view/load.js";
+import type { GitMetadata } from "../../pipeline/modules/git/metadata.js";
+import * as goArgs from "../../pipeline/modules/go/args.js";
+import * as imageArgs from "../../pipeline/modules/image/args.js";
+import { IMAGES } from "../../pipeline/modules/pins.js";
+import { copyExample } from "../helpers/examples.js";
+import { haveFixtures, readFixture } from "../helpers/fixtures.js";
+
+/**
+ * The image stages and the release, recorded: gates, then build, policy,
+ * scan, SBOM, the immutable tag pushed, signed, then the moving tags on the
+ * same digest; secrets only as secret references; a dry run pushes nothing.
+ */
+
+const UNIT = goArgs.unitTestArgs({ race: true });
+const CONFIG = "release:\n  image: ghcr.io/acme/go-service\n  provider: none\nstages:\n  test: { coverageThreshold: 30 }\n";
+const GIT: GitMetadata = {
+  sha: "0123456789abcdef0123456789abcdef01234567",
+  shortSha: "0123456789ab",
+  branch: "main",
+  tags: ["v1.2.0"],
+  commitTime: "2026-11-30T12:00:00Z",
+  remoteUrl: "https://github.com/acme/go-service",
+};
+/** Planted secret values: if one shows anywhere in what was recorded or returned, a secret leaked. */
+const MARKERS = { registry: "registry-marker-9d1c", key: "cosign-key-marker-77ab", password: "cosign-pass-marker-3e5f" };
+
+const passing = (trivyReport = "trivy/image-debian-stretch.json") => ({
+  execOutcome: (argv: readonly string[]) => (argv.join(" ") === UNIT.join(" ") ? { exitCode: 0, stdout: readFixture("go/test-race-cover.jsonl") } : undefined),
+  fileContents: (path: string) => (path === goArgs.COVERPROFILE ? readFixture("go/cover.out") : path === imageArgs.SCAN_REPORT ? readFixture(trivyReport) : ""),
+});
+
+async function release(root: string, options: Parameters<typeof recordRun>[1], extra: { dryRun?: boolean; sign?: boolean } = {}) {
+  return recordRun(async () => {
+    const { cutRelease } = await importFromRuntimeView<typeof import("../../pipeline/src/run/release.js")>("src/run/release.ts");
+    return cutRelease(dag.host().directory(root), {
+      tag: "v1.2.0",
+      registryToken: dag.setSecret("registry", MARKERS.registry),
+      registryUsername: "ci-bot",
+      dryRun: extra.dryRun,
+      git: GIT,
+      signing: extra.sign === false ? undefined : { key: dag.setSecret("cosign-key", MARKERS.key), password: dag.setSecret("cosign-password", MARKERS.password), identityToken: undefined },
+    });
+  }, options);
+}
+
+const lastStep = (r: CallRecord) => r.steps[r.steps.length - 1]!;
+const execArgv = (s: Step) => (s.args["args"] as string[]).map(String);
+/** The seq of the first record whose chain (or a chain it refers to) runs an exec matching `test`. */
+function firstSeq(records: readonly CallRecord[], test: (argv: string[]) => boolean): number {
+  const visit = (steps: readonly Step[]): boolean =>
+    steps.some((s) => (s.field === "withExec" && test(execArgv(s))) || Object.values(s.args).some((v) => isChainRef(v) && visit(v.$chain)));
+  const found = records.find((r) => visit(r.steps));
+  if (!found) throw new Error("no such exec");
+  return found.seq;
+}
+
+describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
+  it("runs gates, build, policy, scan, SBOM, then pushes the version, signs its digest and moves the other tags onto it", async () => {
+    const { engine, result, error } = await release(copyExample("go-service", { "pipeline.yaml": CONFIG }), passing());
+    expect(error).toBeUndefined();
+    const records = engine.records;
+    const publishes = records.filter((r) => r.leaf === "publish");
+    const addresses = publishes.map((r) => argText(lastStep(r).args["address"]));
+    expect(addresses[0]).toBe("ghcr.io/acme/go-service:1.2.0");
+    expect([...addresses].sort()).toEqual(["1", "1.2", "1.2.0", "latest", "sha-0123456789ab"].map((t) => `ghcr.io/acme/go-service:${t}`));
+
+    const seq = {
+      test: firstSeq(records, (a) => a.join(" ") === UNIT.join(" ")),
+      policy: firstSeq(records, (a) => a[3] === "inspect-image"),
+      scan: firstSeq(records, (a) => a[0] === "trivy" && a[1] === "image"),
+      sbom: firstSeq(records, (a) => a[0] === "syft"),
+      sign: firstSeq(records, (a) => a[0] === "cosign" && a[1] === "sign"),
+      firstPush: publishes[0]!.seq,
+      otherPushes: Math.min(...publishes.slice(1).map((r) => r.seq)),
+    };
+    expect(seq.test).toBeLessThan(seq.policy);
+    expect(seq.policy).toBeLessThan(seq.scan);
+    expect(seq.scan).toBeLessThan(seq.sbom);
+    expect(seq.sbom).toBeLessThan(seq.firstPush);
+    expect(seq.firstPush).toBeLessThan(seq.sign);
+    expect(seq.sign).toBeLessThan(seq.otherPushes);
+
+    // One image: every tag's publish is the same chain, so the same digest; the summary maps each tag to it.
+    const digests = new Set(publishes.map((r) => JSON.stringify(r.steps.slice(0, -1))));
+    expect(digests.size).toBe(1);
+    expect(result).toMatch(/### 🚀 Published ghcr\.io\/acme\/go-service@sha256:[0-9a-f]{64}/);
+    const digest = /Published (\S+)@(sha256:[0-9a-f]{64})/.exec(result!)![2]!;
+    for (const tag of ["1.2.0", "1.2", "1", "latest", "sha-0123456789ab"]) expect(result).toContain(`| \`ghcr.io/acme/go-service:${tag}\` | \`${digest}\` |`);
+
+    // The build: each platform's Dockerfile build, labelled from the commit.
+    const variants = lastStep(publishes[0]!).args["platformVariants"] as { $chain: Step[] }[];
+    const builds = variants.map((v) => v.$chain.find((s) => s.field === "dockerBuild")!.args);
+    expect(builds.map((b) => b["platform"])).toEqual(["linux/amd64", "linux/arm64"]);
+    expect(builds[0]!["buildArgs"]).toEqual([
+      { name: "VERSION", value: "1.2.0" },
+      { name: "REVISION", value: GIT.sha },
+      { name: "SOURCE_DATE_EPOCH", value: "1796040000" },
+    ]);
+    const labels = Object.fromEntries(variants[0]!.$chain.filter((s) => s.field === "withLabel").map((s) => [argText(s.args["name"]), argText(s.args["value"])]));
+    expect(labels).toEqual({
+      "org.opencontainers.image.title": "go-service",
+      "org.opencontainers.image.version": "1.2.0",
+      "org.opencontainers.image.revision": GIT.sha,
+      "org.opencontainers.image.created": GIT.commitTime,
+      "org.opencontainers.image.source": GIT.remoteUrl,
+    });
+
+    // Signing: the digest, never a tag; the key and password as secret variables; registry auth through the fixed script.
+    const signChain = records.flatMap((r) => r.steps).filter((s) => s.field === "withExec" && execArgv(s)[1] === "sign");
+    expect(execArgv(signChain[0]!)).toEqual(["cosign", "sign", "--yes", "--key", "env://COSIGN_PRIVATE_KEY", `ghcr.io/acme/go-service@${digest}`]);
+    const attest = records.flatMap((r) => r.steps).filter((s) => s.field === "withExec" && execArgv(s)[1] === "attest").map(execArgv);
+    expect(attest.map((a) => a[a.indexOf("--predicate") + 1]).sort()).toEqual(["/sbom/sbom-linux-amd64.spdx.json", "/sbom/sbom-linux-arm64.spdx.json"]);
+    const secretVars = new Set(records.flatMap((r) => r.steps).filter((s) => s.field === "withSecretVariable").map((s) => argText(s.args["name"])));
+    expect([...secretVars].sort()).toEqual(["COSIGN_PASSWORD", "COSIGN_PRIVATE_KEY", "REGISTRY_TOKEN"]);
+    expect(publishes[0]!.steps.find((s) => s.field === "withRegistryAuth")?.args).toMatchObject({ address: "ghcr.io", username: "ci-bot" });
+
+    // The scanned tarballs are the images pushed; the scanner and syft run on pinned images.
+    const bases = new Set(records.flatMap((r) => r.steps).filter((s) => s.field === "from").map((s) => argText(s.args["address"])));
+    for (const image of [IMAGES.trivy, IMAGES.syft, IMAGES.cosign, IMAGES.alpine]) expect(bases).toContain(image);
+
+    // No planted secret anywhere: records, argv, env, the summary.
+    const everything = JSON.stringify(records) + result;
+    for (const marker of Object.values(MARKERS)) expect(everything).not.toContain(marker);
+
+    // The release files' table (the recording engine lists no directory entries, so the real-tool tests check its rows).
+    expect(result).toContain("### Artifacts\n\n| file | sha256 |");
+  });
+
+  it("stops before any push when the scan finds a HIGH vulnerability, naming it", async () => {
+    const { engine, error } = await release(copyExample("go-service", { "pipeline.yaml": CONFIG }), {
+      ...passing(),
+      fileContents: (path: string) => (path === goArgs.COVERPROFILE ? readFixture("go/cover.out") : path === imageArgs.SCAN_REPORT ? readFixture("trivy/image-fluentd-gems.json") : ""),
+    });
+    const text = String((error as Error | undefined)?.message);
+    expect(text).toContain("the image failed its checks");
+    expect(text).toMatch(/❌ Image scan \(trivy, fail on high\)/);
+    expect(text).toMatch(/- linux\/amd64: (HIGH|CRITICAL) CVE-\d+-\d+ in /);
+    expect(engine.records.filter((r) => r.leaf === "publish")).toEqual([]);
+  });
+
+  it("dry run: builds and checks everything, pushes and signs nothing", async () => {
+    const { engine, result, error } = await release(copyExample("go-service", { "pipeline.yaml": CONFIG }), passing(), { dryRun: true });
+    expect(error).toBeUndefined();
+    expect(engine.records.filter((r) => r.leaf === "publish")).toEqual([]);
+    expect(engine.executedCommands().some((a) => a[0] === "cosign")).toBe(false);
+    expect(engine.executedCommands().some((a) => a[0] === "syft")).toBe(true);
+    expect(result).toContain("Dry run: nothing pushed");
+  });
+
+  it("refuses bad input before anything runs: a bad platform, a scheme in the image, a missing target", async () => {
+    const cases: [string, RegExp][] = [
+      ["release:\n  image: ghcr.io/acme/go-service\nimage:\n  platforms: [linux]\n", /platforms\.0|expected os\/arch/],
+      ["release:\n  image: https://ghcr.io/acme/go-service\n", /release\.image: "https:\/\/ghcr\.io\/acme\/go-service" has a URL scheme/],
+      ["release:\n  image: ghcr.io/acme/go-service\nimage:\n  target: release\n", /image\.target: Dockerfile has no stage "release" \(its stages: build\)/],
+    ];
+    for (const [config, message] of cases) {
+      const { engine, error } = await release(copyExample("go-service", { "pipeline.yaml": config }), passing());
+      expect(String((error as Error | undefined)?.message)).toMatch(message);
+      expect(engine.executedCommands()).toEqual([]);
+    }
+  });
+
+  it("refuses a tag the project's version file contradicts", async () => {
+    const root = copyExample("node-service", { "pipeline.yaml": CONFIG });
+    const { engine, error } = await release(root, passing());
+    expect(String((error as Error | undefined)?.message)).toMatch(/the tag says 1\.2\.0 but package\.json says 0\.1\.0/);
+    expect(engine.executedCommands()).toEqual([]);
+  });
+
+  it("builds the same graph twice from one commit (same digest), and a different one for another commit", async () => {
+    const digestOf = async (git: GitMetadata) => {
+      const { engine } = await recordRun(async () => {
+        const { cutRelease } = await importFromRuntimeView<typeof import("../../pipeline/src/run/release.js")>("src/run/release.ts");
+        return cutRelease(dag.host().directory(copyExample("go-service", { "pipeline.yaml": CONFIG })), { tag: "v1.2.0", registryToken: undefined, registryUsername: undefined, git, dryRun: false });
+      }, passing());
+      const publish = engine.records.find((r) => r.leaf === "publish")!;
+      return JSON.stringify((lastStep(publish).args["platformVariants"] as { $chain: Step[] }[]).map((v) => v.$chain.filter((s) => s.field !== "host" && s.field !== "directory")));
+    };
+    const first = await digestOf(GIT);
+    expect(await digestOf(GIT)).toBe(first);
+    expect(await digestOf({ ...GIT, sha: "f".repeat(40), commitTime: "2026-12-01T00:00:00Z" })).not.toBe(first);
+  });
+});
