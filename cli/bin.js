@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Entry point of the `pipeline` CLI: loads the TypeScript sources through tsx
-// with this repository's tsconfig (legacy decorators), whatever the caller's cwd.
-import { fileURLToPath } from "node:url";
-import { register } from "tsx/esm/api";
+// `node cli/bin.js` in a checkout: the compiled CLI that `npm ci` (its prepare script) or `npm run build` writes to dist/.
+import { existsSync } from "node:fs";
 
-register({ tsconfig: fileURLToPath(new URL("../tsconfig.json", import.meta.url)) });
-const { main } = await import("./main.ts");
-process.exitCode = await main(process.argv.slice(2));
+const bin = new URL("../dist/bin.js", import.meta.url);
+if (existsSync(bin)) await import(bin.href);
+else {
+  process.stderr.write("error: pipeline is not built in this checkout.\n  Fix: run npm ci (or npm run build) first.\n");
+  process.exitCode = 1;
+}

@@ -1,6 +1,7 @@
 import { CommanderError } from "commander";
 import { CliError, EXIT } from "./errors.js";
-import { buildProgram, type Io } from "./program.js";
+import type { Io } from "./io.js";
+import { buildProgram } from "./program.js";
 
 /**
  * Runs the CLI and returns its exit code: 0 ok, 1 validation or pipeline

@@ -1,25 +1,21 @@
-import { Command, InvalidArgumentError, Option } from "commander";
-import { LANGUAGES, type Language } from "../pipeline/src/config/schema.js";
+import { Command, Option } from "commander";
+import type { Language } from "../pipeline/src/config/schema.js";
+import packageJson from "../package.json" with { type: "json" };
+import { addCallCommands } from "./call-commands.js";
 import { EXIT } from "./errors.js";
+import type { Io } from "./io.js";
+import { moduleLanguages } from "./module/current.js";
+import { addPlanCommand } from "./plan-command.js";
 import { PROVIDERS, type Provider } from "./wrappers/templates.js";
-
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** Set by an action to report failure without throwing (e.g. invalid config). */
-  exitCode: number;
-}
-
-const VERSION = "0.1.0";
 
 /** Declares the commands; each action maps flags and calls a command function (loaded on demand). */
 export function buildProgram(io: Io): Command {
   const program = new Command("pipeline")
     .description("Pipeline-as-code on Dagger: validate, plan and scaffold the pipeline that `dagger call ci` runs")
-    .version(VERSION)
+    .version(packageJson.version)
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .showHelpAfterError("(run pipeline --help for usage)");
+    .showHelpAfterError("  Fix: pipeline --help lists the commands and their options.");
 
   program
     .command("validate")
@@ -32,50 +28,14 @@ export function buildProgram(io: Io): Command {
       if (result.problems.length) io.exitCode = EXIT.failure;
     });
 
-  program
-    .command("plan")
-    .description("show what a function would run (containers, mounts, caches, execs, concurrency) without an engine")
-    .argument("<function>", "a module function, as `dagger call` names it: ci, lint, test, property-test, bench, reports, bench-baseline")
-    .option("--source <dir>", "the repository to plan on", ".")
-    .option("--json", "print the plan as JSON")
-    .option("--arg <name=value>", "a function argument, e.g. --arg tag=v1.2.0 --arg registry-token=env://REGISTRY_TOKEN", collectArg, {})
-    .action(async (fn: string, opts: { source: string; json?: boolean; arg: Record<string, string> }) => {
-      const { planFunction } = await import("./commands/plan.js");
-      const result = await planFunction({ fn, source: opts.source, json: opts.json ?? false, args: opts.arg });
-      io.out(result.output);
-      if (!result.outcome.ok) {
-        io.err(`error: ${fn} fails even with every exec succeeding; the plan above stops where it failed.\n`);
-        io.exitCode = EXIT.failure;
-      }
-    });
-
-  program
-    .command("ci")
-    .description("run `dagger call ci` on a repository (needs the dagger CLI and Docker; see doctor)")
-    .option("--source <dir>", "the repository to run on", ".")
-    .action(async (opts: { source: string }) => {
-      const { daggerCall } = await import("./commands/dagger-call.js");
-      if ((await daggerCall("ci", { source: opts.source })) !== 0) io.exitCode = EXIT.failure;
-    });
-
-  program
-    .command("release")
-    .description("run `dagger call release`: every gate, then the multi-arch image publish")
-    .requiredOption("--tag <tag>", "the release tag, v + a semantic version (v1.2.0)")
-    .option("--registry-token <ref>", "a secret reference: env://NAME or file://path, never the token itself")
-    .option("--registry-username <name>", "the registry user (default: pipeline.yaml release.registryUsername)")
-    .option("--source <dir>", "the repository to release", ".")
-    .action(async (opts: { tag: string; registryToken?: string; registryUsername?: string; source: string }) => {
-      const { daggerCall, releaseArgs } = await import("./commands/dagger-call.js");
-      const args = releaseArgs(opts);
-      if ((await daggerCall("release", { source: opts.source, args })) !== 0) io.exitCode = EXIT.failure;
-    });
+  addPlanCommand(program, io);
+  addCallCommands(program, io);
 
   program
     .command("init")
     .description("write a commented pipeline.yaml for the detected language")
     .option("--dir <dir>", "the project folder", ".")
-    .addOption(new Option("--language <language>", "skip detection").choices(LANGUAGES))
+    .addOption(new Option("--language <language>", "skip detection").choices(moduleLanguages()))
     .option("--force", "replace an existing pipeline.yaml")
     .action(async (opts: { dir: string; language?: Language; force?: boolean }) => {
       const { init } = await import("./commands/init.js");
@@ -114,10 +74,4 @@ export function buildProgram(io: Io): Command {
     });
 
   return program;
-}
-
-function collectArg(value: string, previous: Record<string, string>): Record<string, string> {
-  const eq = value.indexOf("=");
-  if (eq <= 0) throw new InvalidArgumentError("Expected name=value, like tag=v1.2.0.");
-  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }

@@ -19,3 +19,8 @@ export function notAReferenceMessage(flag: string, fixed: string): string {
     `  Fix: put the secret in an environment variable or a file and pass ${fixed} (or file://path).`
   );
 }
+
+/** A reference as the plan may show it: a cmd:// command line can hold the secret itself, so only its scheme is kept. */
+export function shownReference(reference: string): string {
+  return reference.replace(/^cmd:\/\/.*/s, "cmd://…");
+}

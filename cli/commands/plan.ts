@@ -1,82 +1,115 @@
-import { resolve } from "node:path";
-import { dag } from "@dagger.io/dagger";
+import { join, resolve } from "node:path";
+import { Container, dag, Directory, File } from "@dagger.io/dagger";
 import { CliError, EXIT } from "../errors.js";
+import { loadModule, moduleSignature } from "../module/current.js";
+import { findFunction } from "../module/find-function.js";
+import type { ModuleParam } from "../module/signature.js";
 import { pathKind } from "../path-kind.js";
 import { callArguments, type CallArg } from "../plan/call-args.js";
-import { buildPlan, type Plan } from "../plan/graph.js";
-import { readModuleSignature } from "../plan/module-signature.js";
-import { renderPlan } from "../plan/render.js";
-import type { CallRecord } from "../recording-engine/engine.js";
+import { PLAN_SCHEMA_VERSION, type PlanDocument } from "../plan/document.js";
+import { buildPlan } from "../plan/graph.js";
+import type { CallRecord, Execution } from "../recording-engine/engine.js";
 import { argText } from "../recording-engine/query.js";
 import { recordRun } from "../recording-engine/run.js";
-import { importFromRuntimeView } from "../runtime-view/load.js";
 
 export interface PlanOptions {
   /** Function name as `dagger call` spells it (kebab-case) or as in TypeScript. */
   fn: string;
   source: string;
-  json?: boolean;
-  /** Function arguments by `dagger call` flag name (`tag`, `registry-token`); a Secret parameter takes only an env://, file:// or cmd:// reference. */
+  /**
+   * Arguments by flag (`tag`, `registry-token`) or parameter name, as given on
+   * the command line: a Secret parameter takes only an env://, file:// or cmd:// reference.
+   */
   args?: Record<string, string>;
+  /**
+   * Simulated run time of every exec, in ms: concurrency then shows in wall
+   * time (the benchmark's measure). Without it, execs are answered in waves
+   * (recording-engine/waves.ts), which is what the plan's groups read.
+   */
+  execLatencyMs?: number;
+}
+
+export interface PlanTimings {
+  /** Loading the module's code. */
+  loadMs: number;
+  /** Running the function against the recording engine. */
+  runMs: number;
+  /** Building the plan document from the recording. */
+  buildMs: number;
 }
 
 export interface PlanResult {
-  plan: Plan;
-  output: string;
-  /** How the function ended with every exec answering exit 0 and empty output; a failure makes `plan` exit 1. */
-  outcome: { ok: true; returned: string } | { ok: false; error: string };
+  document: PlanDocument;
+  timings: PlanTimings;
+  /** The recording the document was read from (what `--diff` compares), and the source root it read. */
+  recording: { records: readonly CallRecord[]; root: string; executions: Execution[] };
 }
 
 /** Runs a module function against the recording engine and describes its container graph. */
 export async function planFunction(options: PlanOptions): Promise<PlanResult> {
-  const root = resolve(options.source);
-  if (pathKind(root) !== "directory") {
-    throw new CliError("PLAN_SOURCE_NOT_FOUND", `--source ${options.source}: no such directory.\n  Fix: pass the folder of the repository to plan.`);
-  }
-  const signature = readModuleSignature();
-  const fn = signature.functions.find((f) => f.flag === options.fn || f.name === options.fn);
-  if (!fn) {
-    const names = signature.functions.map((f) => f.flag).join(", ");
-    throw new CliError("PLAN_UNKNOWN_FUNCTION", `unknown function "${options.fn}".\n  Fix: use one of ${names}.`, EXIT.usage);
-  }
-  const args = callArguments(fn, options.args ?? {});
+  const root = sourceRoot(options.source);
+  const signature = moduleSignature();
+  const fn = findFunction(signature.functions, options.fn);
+  const args = callArguments(fn, signature.constructorParams, options.args ?? {});
+  const started = performance.now();
   // The module as the runtime sees it, so what would not load on an engine does not load here.
-  const { Pipeline } = await importFromRuntimeView();
+  const { Pipeline } = await loadModule();
+  const loaded = performance.now();
   const { engine, result, error } = await recordRun(
     async () => {
       // The source as `dagger call` uploads it: what the constructor's ignore list names is left out.
       const source = dag.host().directory(root, { exclude: signature.sourceIgnore });
-      const pipeline = new Pipeline(source) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      return describeReturn(await pipeline[fn.name]!(...args.map(toSdkValue)));
+      // An absent argument is undefined, except a Directory with a defaultPath: `dagger call` uploads that folder of the source.
+      const values = (params: readonly ModuleParam[], given: readonly CallArg[]) =>
+        params.map((p, i) => (given[i] === undefined && p.defaultPath !== undefined ? dag.host().directory(join(root, p.defaultPath), { exclude: p.ignore ?? [] }) : toSdkValue(given[i])));
+      const Module = Pipeline as unknown as new (...a: unknown[]) => Record<string, (...a: unknown[]) => Promise<unknown>>;
+      const pipeline = new Module(source, ...values(signature.constructorParams, args.constructorArgs));
+      return describeReturn(await pipeline[fn.name]!(...values(fn.params, args.functionArgs)));
     },
-    { hostRoot: root },
+    { hostRoot: root, ...(options.execLatencyMs !== undefined ? { execLatencyMs: options.execLatencyMs } : {}) },
   );
-  // By name: the view's PipelineUserError is another class than the repository's.
+  const ran = performance.now();
+  // By name: the module's PipelineUserError is the compiled module's class, not one the CLI could import.
   if (error instanceof Error && error.name === "PipelineUserError") {
     // The module names files relative to the source it was given; say which source that was.
     throw new CliError("PLAN_INVALID_PROJECT", options.source === "." ? error.message : `${options.source}: ${error.message}`);
   }
-  const plan = buildPlan(engine.records, root);
-  const outcome: PlanResult["outcome"] = error
-    ? { ok: false, error: String((error as Error).message ?? error) }
-    : { ok: true, returned: withFiles(result ?? "", engine.records) };
-  const output = options.json
-    ? JSON.stringify({ function: fn.flag, source: root, ...plan, outcome }, null, 2) + "\n"
-    : renderPlan(plan, `Plan of \`dagger call ${fn.flag}\` on ${options.source}`) + renderOutcome(outcome);
-  return { plan, output, outcome };
+  const document: PlanDocument = {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    function: fn.flag,
+    arguments: args.given,
+    source: root,
+    ...buildPlan(engine.records, { root, ignore: signature.sourceIgnore }),
+    outcome: error ? { ok: false, error: String((error as Error).message ?? error) } : { ok: true, returns: withFiles(result ?? "", engine.records) },
+  };
+  const timings = { loadMs: loaded - started, runMs: ran - loaded, buildMs: performance.now() - ran };
+  return { document, timings, recording: { records: engine.records, root, executions: await engine.executions() } };
+}
+
+/** The source folder, absolute; anything but a folder is a usage error. */
+export function sourceRoot(source: string): string {
+  const root = resolve(source);
+  const kind = pathKind(root);
+  if (kind === "directory") return root;
+  const what = kind === "missing" ? "no such directory" : kind === "file" ? "a file, not a directory" : "not a directory this user can read";
+  throw new CliError("PLAN_SOURCE_NOT_A_DIRECTORY", `--source ${source}: ${what}.\n  Fix: pass the folder of the repository to plan.`, EXIT.usage);
 }
 
 /** A Secret parameter becomes a reference the engine would resolve; the plan never reads it. */
 function toSdkValue(arg: CallArg): unknown {
-  return typeof arg === "object" ? dag.secret(arg.secret) : arg;
+  return arg && typeof arg === "object" && !Array.isArray(arg) ? dag.secret(arg.secret) : arg;
 }
 
 async function describeReturn(value: unknown): Promise<string> {
   if (value === undefined) return "nothing (a check passes by returning)";
+  if (Array.isArray(value)) return `a list of ${(await Promise.all(value.map(describeReturn))).join(", ") || "nothing"}`;
   if (typeof value === "string") return "a summary (string)";
-  if (value && typeof value === "object" && "id" in value && typeof value.id === "function") {
-    await (value as { id: () => Promise<string> }).id();
-    return `a ${value.constructor.name}`;
+  // By class, not constructor.name: the bundler may rename classes.
+  for (const [type, name] of [[Directory, "Directory"], [File, "File"], [Container, "Container"]] as const) {
+    if (value instanceof type) {
+      await value.id();
+      return `a ${name}`;
+    }
   }
   return typeof value;
 }
@@ -87,15 +120,4 @@ function withFiles(returned: string, records: readonly CallRecord[]): string {
   const built = [...records].reverse().find((r) => r.leaf === "id");
   const files = built?.steps.filter((s) => s.field === "withNewFile").map((s) => argText(s.args["path"])) ?? [];
   return files.length ? `${returned} with ${files.join(", ")}` : returned;
-}
-
-function renderOutcome(outcome: PlanResult["outcome"]): string {
-  const head = "\nWith every exec answering exit code 0 and empty output, the function ";
-  if (outcome.ok) return `${head}returns ${outcome.returned}.\n`;
-  // Whole: the error is the function's summary, already concise, and its reasons come after the stage table.
-  return `${head}fails:\n${indent(outcome.error.trimEnd())}\n`;
-}
-
-function indent(text: string): string {
-  return text.replace(/^(?=.)/gm, "  ");
 }

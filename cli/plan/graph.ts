@@ -1,234 +1,160 @@
 import type { CallRecord } from "../recording-engine/engine.js";
-import { argText, isChainRef, type ArgValue, type Step } from "../recording-engine/query.js";
+import { argText, isChainRef, type ArgValue, type Step as Call } from "../recording-engine/query.js";
+import type { ConcurrencyGroup, Container, Export, PlanDocument, Publish, PublishVariant, Read, SourceRead } from "./document.js";
+import { execsOf } from "./exec-state.js";
+import { containerEnd, contentRef, relativeTo, secretRef, type ContainerIdOf, type PlanSource } from "./refs.js";
+import { describeSteps } from "./steps.js";
 
-/** One operation of a container's chain, in the order the module applied it. */
-export interface PlanOp {
-  op: "from" | "workdir" | "user" | "env" | "secret" | "cache" | "mount" | "copy" | "file" | "exec" | "other";
-  /** Human-readable; never contains a secret value or an env value. */
-  text: string;
-}
-
-/** A container the function made the engine evaluate, with everything read from it. */
-export interface PlanRun {
-  image: string | undefined;
-  ops: PlanOp[];
-  /** What was read once it ran: exitCode, stdout, files, exports... */
-  reads: string[];
-}
-
-export interface PlanGroup {
-  /** Runs the function asked for together: none waited for another's answer. */
-  runs: PlanRun[];
-}
-
-export interface Plan {
-  /** Reads of the host source (listing, pipeline.yaml, baselines). */
-  sourceReads: string[];
-  groups: PlanGroup[];
-  exports: string[];
-  publishes: string[];
-}
+/** The part of a plan read off a recording: what ran where, and what ran concurrently. */
+export type PlanGraph = Pick<PlanDocument, "sourceReads" | "groups" | "exports" | "publishes">;
 
 const HOST_READ_LEAVES = new Set(["entries", "glob", "exists", "contents", "size", "name", "digest"]);
 
-/** Builds the plan from a recording: what ran, in which container, and what ran concurrently. */
-export function buildPlan(records: readonly CallRecord[], sourceRoot: string): Plan {
-  const sourceReads: string[] = [];
-  const exports: string[] = [];
-  const publishes: string[] = [];
-  const runs = new Map<string, { run: PlanRun; epoch: number }>();
+interface Run {
+  chain: Call[];
+  /** Waves of execs answered before the first call on it: runs first asked for in one epoch ran concurrently. */
+  epoch: number;
+  reads: Read[];
+}
 
-  for (const record of records) {
-    if (record.leaf === "id" || record.leaf === "version") continue;
-    const object = record.steps.slice(0, -1);
-    const leaf = record.steps[record.steps.length - 1]!;
+/** Builds the plan's graph from a recording of the module's calls. */
+export function buildPlan(records: readonly CallRecord[], source: PlanSource): PlanGraph {
+  const ordered = orderedRuns(records);
+  const idOf = containerIdOf(ordered.flat());
+  const groups: ConcurrencyGroup[] = ordered.map((group) => ({ containers: group.map((run) => describeContainer(run, source, idOf)) }));
+  const sourceReads: SourceRead[] = [];
+  const exports: Export[] = [];
+  const publishes: Publish[] = [];
+  for (const { object, leaf } of reads(records)) {
     if (object[0]?.field === "host") {
-      if (HOST_READ_LEAVES.has(leaf.field)) sourceReads.push(describeHostRead(object, leaf, sourceRoot));
+      if (HOST_READ_LEAVES.has(leaf.field)) sourceReads.push(hostRead(object, leaf, source.root));
       continue;
     }
-    const containerEnd = lastContainerIndex(object);
-    if (containerEnd < 0) continue;
-    const container = object.slice(0, containerEnd + 1);
-    const key = JSON.stringify(container);
-    let entry = runs.get(key);
-    if (!entry) {
-      entry = { run: describeContainer(container, sourceRoot), epoch: record.epoch };
-      runs.set(key, entry);
+    const end = containerEnd(object);
+    const container = end < 0 ? undefined : object.slice(0, end + 1);
+    if (leaf.field === "export") {
+      exports.push({
+        container: container ? (idOf(container) ?? null) : null,
+        from: container ? object.slice(end + 1).map((s) => argText(s.args["path"] ?? s.field)).join("/") || null : null,
+        to: argText(leaf.args["path"]),
+      });
     }
-    const read = describeRead(object.slice(containerEnd + 1), leaf);
-    if (!entry.run.reads.includes(read)) entry.run.reads.push(read);
-    if (leaf.field === "export") exports.push(argText(leaf.args["path"]));
-    if (leaf.field === "publish") publishes.push(argText(leaf.args["address"]));
+    if (leaf.field === "publish" && container) publishes.push(describePublish(container, leaf, source, idOf));
   }
+  return { sourceReads: unique(sourceReads), groups, exports: unique(exports), publishes };
+}
 
-  return { sourceReads: unique(sourceReads), groups: groupConcurrent([...runs.values()]), exports, publishes };
+/** Each container of the plan a recording makes, by id, with the chain of calls that built it (what `--diff` keys execs by). */
+export function planContainers(records: readonly CallRecord[]): { id: string; chain: Call[] }[] {
+  const runs = orderedRuns(records).flat();
+  const idOf = containerIdOf(runs);
+  return runs.map((run) => ({ id: idOf(run.chain)!, chain: run.chain }));
+}
+
+/** The recording's reads: every call but the ones that only name an object (`id`) or ask the engine's version. */
+function reads(records: readonly CallRecord[]): { object: Call[]; leaf: Call; epoch: number }[] {
+  return records
+    .filter((r) => r.leaf !== "id" && r.leaf !== "version")
+    .map((r) => ({ object: r.steps.slice(0, -1), leaf: r.steps[r.steps.length - 1]!, epoch: r.epoch }));
+}
+
+/** The containers the function read something of, each with what it read, in concurrency groups. */
+function orderedRuns(records: readonly CallRecord[]): Run[][] {
+  const runs = new Map<string, Run>();
+  for (const { object, leaf, epoch } of reads(records)) {
+    const end = containerEnd(object);
+    if (end < 0) continue;
+    const chain = object.slice(0, end + 1);
+    const key = JSON.stringify(chain);
+    const run = runs.get(key) ?? { chain, epoch, reads: [] };
+    runs.set(key, run);
+    run.reads.push(describeRead(object.slice(end + 1), leaf));
+  }
+  return groupConcurrent([...runs.values()]);
+}
+
+/** Container ids by chain: `c1`, `c2`... in group order, as the plan names its containers. */
+function containerIdOf(runs: readonly { chain: Call[] }[]): ContainerIdOf {
+  const ids = new Map(runs.map((run, i) => [JSON.stringify(run.chain), `c${i + 1}`]));
+  return (chain) => ids.get(JSON.stringify(chain));
 }
 
 /**
- * Containers grouped by the epoch of their first call (see the engine's
- * waves): those asked for in one epoch run concurrently. Sorted for a stable output.
+ * Runs grouped by the epoch of their first call (see the engine's waves):
+ * those asked for in one epoch run concurrently. Sorted within a group by
+ * their chains, so a plan does not depend on which request arrived first.
  */
-function groupConcurrent(entries: { run: PlanRun; epoch: number }[]): PlanGroup[] {
-  const byEpoch = new Map<number, PlanRun[]>();
-  for (const { run, epoch } of entries) byEpoch.set(epoch, [...(byEpoch.get(epoch) ?? []), run]);
-  const stableKey = (run: PlanRun) => JSON.stringify(run.ops);
-  return [...byEpoch.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([, runs]) => ({ runs: runs.sort((a, b) => stableKey(a).localeCompare(stableKey(b))) }));
+function groupConcurrent(runs: Run[]): Run[][] {
+  const byEpoch = new Map<number, Run[]>();
+  for (const run of runs) byEpoch.set(run.epoch, [...(byEpoch.get(run.epoch) ?? []), run]);
+  const stableKey = (run: Run) => JSON.stringify(run.chain);
+  return [...byEpoch.entries()].sort(([a], [b]) => a - b).map(([, group]) => group.sort((a, b) => stableKey(a).localeCompare(stableKey(b))));
 }
 
-/** A container chain ends where a step stops returning a Container (file, directory, stdout...). */
-function lastContainerIndex(steps: readonly Step[]): number {
-  if (steps[0]?.field !== "container") return -1;
-  let last = 0;
-  for (let i = 1; i < steps.length; i++) {
-    if (!CONTAINER_STEPS.has(steps[i]!.field)) break;
-    last = i;
+function describeContainer(run: Run, source: PlanSource, idOf: ContainerIdOf): Container {
+  const steps = describeSteps(run.chain.slice(1), source, idOf);
+  const from = steps.find((s) => s.op === "from");
+  const platform = run.chain[0]!.args["platform"];
+  return {
+    id: idOf(run.chain)!,
+    image: from?.op === "from" ? from.image : null,
+    platform: platform === undefined ? null : argText(platform),
+    steps,
+    execs: execsOf(steps),
+    reads: unique(run.reads).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+  };
+}
+
+function describeRead(tail: readonly Call[], leaf: Call): Read {
+  const path = tail.map((s) => (s.args["path"] !== undefined ? argText(s.args["path"]) : s.field)).join(" ");
+  return { read: leaf.field, path: path || null };
+}
+
+function describePublish(container: readonly Call[], leaf: Call, source: PlanSource, idOf: ContainerIdOf): Publish {
+  const variants = Array.isArray(leaf.args["platformVariants"]) ? (leaf.args["platformVariants"]).map((v) => describeVariant(v, source, idOf)) : [];
+  return {
+    address: argText(leaf.args["address"]),
+    platforms: variants.map((v) => v.platform).filter((p): p is string => p !== null),
+    variants,
+    registryAuth: container
+      .filter((s) => s.field === "withRegistryAuth")
+      .map((s) => ({ address: argText(s.args["address"]), username: argText(s.args["username"]), secret: secretRef(s.args["secret"]) })),
+  };
+}
+
+function describeVariant(value: ArgValue, source: PlanSource, idOf: ContainerIdOf): PublishVariant {
+  const steps = isChainRef(value) ? value.$chain : [];
+  const build = steps.findIndex((s) => s.field === "dockerBuild");
+  if (build >= 0) {
+    const a = steps[build]!.args;
+    const buildArgs = Array.isArray(a["buildArgs"]) ? (a["buildArgs"]) : [];
+    return {
+      kind: "dockerfile",
+      platform: a["platform"] === undefined ? null : argText(a["platform"]),
+      context: contentRef({ $chain: steps.slice(0, build) }, source, idOf),
+      dockerfile: a["dockerfile"] === undefined ? "Dockerfile" : argText(a["dockerfile"]),
+      buildArgs: buildArgs.map((b) => {
+        const pair = (b ?? {}) as Record<string, ArgValue>;
+        return { name: argText(pair["name"]), value: argText(pair["value"]) };
+      }),
+    };
   }
-  return last;
+  const platform = steps[0]?.args["platform"];
+  return { kind: "container", platform: platform === undefined ? null : argText(platform), container: idOf(steps.slice(0, containerEnd(steps) + 1)) ?? null };
 }
 
-const CONTAINER_STEPS = new Set([
-  "from", "withExec", "withWorkdir", "withUser", "withEnvVariable", "withoutEnvVariable", "withSecretVariable",
-  "withMountedCache", "withMountedDirectory", "withMountedFile", "withMountedSecret", "withMountedTemp",
-  "withDirectory", "withFile", "withNewFile", "withLabel", "withExposedPort", "withEntrypoint",
-  "withDefaultArgs", "withoutDirectory", "withoutFile", "withServiceBinding", "withRegistryAuth", "sync",
-]);
-
-function describeContainer(steps: readonly Step[], root: string): PlanRun {
-  const ops: PlanOp[] = [];
-  let image: string | undefined;
-  for (const step of steps.slice(1)) {
-    const a = step.args;
-    switch (step.field) {
-      case "from":
-        image = argText(a["address"]);
-        ops.push({ op: "from", text: image });
-        break;
-      case "withWorkdir":
-        ops.push({ op: "workdir", text: argText(a["path"]) });
-        break;
-      case "withUser":
-        ops.push({ op: "user", text: argText(a["name"]) });
-        break;
-      case "withEnvVariable":
-        // Names only: values may be derived from user input and are not the plan's business.
-        ops.push({ op: "env", text: argText(a["name"]) });
-        break;
-      case "withSecretVariable":
-        ops.push({ op: "secret", text: `${argText(a["name"])} ← ${describeRef(a["secret"], root)}` });
-        break;
-      case "withMountedSecret":
-        ops.push({ op: "secret", text: `${argText(a["path"])} ← ${describeRef(a["source"], root)}` });
-        break;
-      case "withMountedCache":
-        ops.push({ op: "cache", text: `${argText(a["path"])} ← ${describeRef(a["cache"], root)}` });
-        break;
-      case "withMountedDirectory":
-      case "withMountedFile":
-        ops.push({ op: "mount", text: `${argText(a["path"])} ← ${describeRef(a["source"], root)}${filters(a)}` });
-        break;
-      case "withDirectory":
-        ops.push({ op: "copy", text: `${argText(a["path"])} ← ${describeRef(a["source"] ?? a["directory"], root)}${filters(a)}` });
-        break;
-      case "withFile":
-        ops.push({ op: "copy", text: `${argText(a["path"])} ← ${describeRef(a["source"], root)}` });
-        break;
-      case "withNewFile":
-        ops.push({ op: "file", text: argText(a["path"]) });
-        break;
-      case "withExec":
-        ops.push({ op: "exec", text: formatArgv(a["args"] as string[]) + (a["expect"] === "ANY" ? "  (exit code read, not thrown)" : "") });
-        break;
-      case "withRegistryAuth":
-        ops.push({ op: "secret", text: `registry ${argText(a["address"])} as ${argText(a["username"])} ← ${describeRef(a["secret"], root)}` });
-        break;
-      case "sync":
-        break;
-      default:
-        ops.push({ op: "other", text: step.field });
-    }
-  }
-  return { image, ops, reads: [] };
-}
-
-function describeRead(tail: readonly Step[], leaf: Step): string {
-  const target = tail.map((s) => (s.args["path"] !== undefined ? argText(s.args["path"]) : s.field)).join(" ");
-  const what =
-    leaf.field === "export"
-      ? `export → ${argText(leaf.args["path"])}`
-      : leaf.field === "publish"
-        ? `publish → ${argText(leaf.args["address"])}${platformsOf(leaf.args["platformVariants"])}`
-        : leaf.field;
-  return target ? `${what} ${target}` : what;
-}
-
-function platformsOf(variants: ArgValue | undefined): string {
-  if (!Array.isArray(variants) || variants.length === 0) return "";
-  const platforms = variants.map((v) => (isChainRef(v) ? v.$chain.find((s) => s.args["platform"])?.args["platform"] : undefined));
-  return ` (${variants.length} platforms: ${platforms.map(String).join(", ")})`;
-}
-
-function describeHostRead(object: readonly Step[], leaf: Step, root: string): string {
-  const path = object
-    .slice(1)
-    .map((s) => argText(s.args["path"] ?? ""))
-    .join("/");
-  const arg = leaf.args["path"] ?? leaf.args["pattern"];
-  return `${leaf.field} ${relativeTo(path, root)}${arg !== undefined ? ` ${argText(arg)}` : ""}`;
-}
-
-/** Names an object passed by ID: a host folder, a cache volume, a secret (by name only), a built directory. */
-function describeRef(value: ArgValue | undefined, root: string): string {
-  if (!isChainRef(value)) return argText(value);
-  const steps = value.$chain;
-  const first = steps[0];
-  if (!first) return "?";
-  if (first.field === "cacheVolume") return `cache volume "${argText(first.args["key"])}"`;
-  if (first.field === "setSecret") return `secret "${argText(first.args["name"])}"`;
-  // An env var or file name is not secret; a cmd:// command line may be.
-  if (first.field === "secret") return `secret ${argText(first.args["uri"]).replace(/^cmd:\/\/.*/, "cmd://…")}`;
-  if (first.field === "host") {
-    const path = steps.slice(1).filter((s) => s.field !== "filter").map((s) => argText(s.args["path"] ?? "")).join("/");
-    // A filtered source says what it leaves out (the first patterns: pipeline.yaml's toolInputs lists them all).
-    const filtered = steps.filter((s) => s.field === "filter").map((s) => ` (${["include", "exclude"].flatMap((key) => patternList(key, s.args[key])).join("; ")})`);
-    return `source:${relativeTo(path, root)}${filtered.join("")}`;
-  }
-  if (first.field === "directory") return `directory {${steps.slice(1).map((s) => argText(s.args["path"] ?? s.field)).join(", ")}}`;
-  if (first.field === "container") {
-    const image = steps.find((s) => s.field === "from")?.args["address"];
-    const last = steps[steps.length - 1]!;
-    return `${argText(last.args["path"] ?? last.field)} of container(${argText(image ?? "scratch")})`;
-  }
-  return steps.map((s) => s.field).join(".");
-}
-
-function patternList(key: string, value: ArgValue | undefined, shown = 3): string[] {
-  if (!Array.isArray(value) || value.length === 0) return [];
-  const patterns = value.map((v) => argText(v));
-  const more = patterns.length > shown ? ` and ${patterns.length - shown} more` : "";
-  return [`${key} ${patterns.slice(0, shown).join(", ")}${more}`];
-}
-
-function filters(args: Record<string, ArgValue>): string {
-  const parts: string[] = [];
-  if (Array.isArray(args["include"])) parts.push(`include ${(args["include"] as string[]).join(", ")}`);
-  if (Array.isArray(args["exclude"])) parts.push(`exclude ${(args["exclude"] as string[]).join(", ")}`);
-  if (args["owner"]) parts.push(`owner ${argText(args["owner"])}`);
-  return parts.length ? ` [${parts.join("; ")}]` : "";
-}
-
-function relativeTo(path: string, root: string): string {
-  const normalized = path.replace(/\/+/g, "/").replace(/\/$/, "");
-  if (normalized === root) return ".";
-  return normalized.startsWith(`${root}/`) ? normalized.slice(root.length + 1) : normalized;
-}
-
-/** Quotes arguments that a reader would otherwise misread (spaces, glob or regex characters). */
-function formatArgv(argv: readonly string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
+function hostRead(object: readonly Call[], leaf: Call, root: string): SourceRead {
+  const path = object.slice(1).map((s) => argText(s.args["path"] ?? "")).join("/");
+  const argument = leaf.args["path"] ?? leaf.args["pattern"];
+  return { read: leaf.field, path: relativeTo(path, root) ?? path, ...(argument !== undefined ? { argument: argText(argument) } : {}) };
 }
 
 function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = JSON.stringify(value);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

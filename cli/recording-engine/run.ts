@@ -1,4 +1,4 @@
-import { connection } from "@dagger.io/dagger";
+import { dag, GraphQLClient } from "@dagger.io/dagger";
 import { RecordingEngine, type RecordingEngineOptions } from "./engine.js";
 
 /**
@@ -10,25 +10,34 @@ export async function recordRun<T>(
   fn: () => Promise<T>,
   options: RecordingEngineOptions = {},
 ): Promise<{ engine: RecordingEngine; result?: T; error?: unknown }> {
-  const engine = await new RecordingEngine(options).start();
-  const saved = { port: process.env["DAGGER_SESSION_PORT"], token: process.env["DAGGER_SESSION_TOKEN"] };
-  Object.assign(process.env, engine.sessionEnv());
+  const engine = new RecordingEngine(options);
+  const connection = sdkConnection();
+  // The SDK's own GraphQL client, on the engine's in-process endpoint: what `connection()` sets up from DAGGER_SESSION_PORT, minus the socket.
+  connection.setGQLClient(new GraphQLClient("http://recording-engine/query", { fetch: engine.fetch as unknown as typeof fetch }));
   try {
-    let result: T | undefined;
-    await connection(async () => {
-      result = await fn();
-    });
-    return { engine, result };
+    return { engine, result: await fn() };
   } catch (error) {
     return { engine, error };
   } finally {
-    restore("DAGGER_SESSION_PORT", saved.port);
-    restore("DAGGER_SESSION_TOKEN", saved.token);
-    await engine.close();
+    connection.resetClient();
   }
 }
 
-function restore(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
+interface SdkConnection {
+  setGQLClient(client: GraphQLClient): void;
+  resetClient(): void;
+}
+
+/**
+ * The connection behind `dag`: SDK 0.21's generated client keeps it in its
+ * Context (`dag._ctx._connection`, the SDK's `globalConnection`), which the
+ * package does not export. Checked, so an SDK upgrade that moves it fails
+ * here by name rather than later with "GraphQL client is not set".
+ */
+function sdkConnection(): SdkConnection {
+  const connection = (dag as unknown as { _ctx?: { _connection?: Partial<SdkConnection> } })._ctx?._connection;
+  if (typeof connection?.setGQLClient !== "function" || typeof connection.resetClient !== "function") {
+    throw new Error("the Dagger SDK's dag no longer has _ctx._connection with setGQLClient: recordRun needs updating for this SDK version");
+  }
+  return connection as SdkConnection;
 }

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runtimeView } from "./view.js";
 
-type ModuleMain = typeof import("../../pipeline/src/index.js");
+/** The module's main file, as plan and the graph tests use it. */
+export type ModuleMain = typeof import("../../pipeline/src/index.js");
 
 /**
  * Imports a file of the module from the runtime's view of it (see view.ts),

@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readDaggerJson } from "../dagger-version.js";
 import { runtimeInstall, runtimePackageJson, runtimeTsconfig, type RuntimeInstall } from "./install.js";
-import { ENTRYPOINT_FILE, EXCLUDED_FROM_SOURCE, GEN_DIR, MOD_SOURCE_DIR_PATH, SRC_DIR } from "./runtime-source.js";
+import { ENTRYPOINT_FILE, GEN_DIR, MOD_SOURCE_DIR_PATH, SRC_DIR } from "./runtime-source.js";
+import { moduleSource, runtimeSourceFiles } from "./source-files.js";
 
 /** The module laid out as the runtime's container holds it, on this machine. */
 export interface RuntimeView {
@@ -32,21 +32,6 @@ const SDK_PACKAGE_JSON = join(SDK_DIR, "package.json");
 const SDK_TYPESCRIPT_DIR = dirname(createRequire(SDK_PACKAGE_JSON).resolve("typescript/package.json"));
 
 /**
- * The files of the module source the runtime copies into its container: all of
- * `<source>/` but the config files, `sdk` and `node_modules` at its root
- * (rt:config.go:540-551). Nothing outside `<source>/` (rt:config.go:144): dagger.json
- * `include` adds files to the module's context, not to this view.
- */
-export function runtimeSourceFiles(sourceDir: string): string[] {
-  const excluded = new Set<string>(EXCLUDED_FROM_SOURCE);
-  return readdirSync(sourceDir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() || entry.isSymbolicLink())
-    .map((entry) => relative(sourceDir, join(entry.parentPath, entry.name)))
-    .filter((path) => !excluded.has(path.split("/")[0]!))
-    .sort();
-}
-
-/**
  * Lays the module of the repository at `repoRoot` out as the runtime does, in
  * a folder of the system's temporary directory (so nothing of the repository
  * around it resolves), and returns it. The same module gives the same folder,
@@ -60,8 +45,7 @@ export function runtimeSourceFiles(sourceDir: string): string[] {
  * test/runtime/install.test.ts, which does).
  */
 export function runtimeView(repoRoot = fileURLToPath(new URL("../../", import.meta.url))): RuntimeView {
-  const declared = readDaggerJson(join(repoRoot, "dagger.json"))?.["source"];
-  const source = typeof declared === "string" ? declared : ".";
+  const source = moduleSource(repoRoot);
   const sourceDir = join(repoRoot, source);
   const sourceFiles = runtimeSourceFiles(sourceDir);
   const packageJsonText = readIfPresent(join(sourceDir, "package.json"));

@@ -1,4 +1,5 @@
 import type { Container, Secret } from "@dagger.io/dagger";
+import { TIMEOUT_ENV, TOOL_ENTRYPOINT } from "./tool-exit.js";
 
 /**
  * What a `dagger call` adds to pipeline.yaml for one run: `--rerun`, and the
@@ -50,4 +51,44 @@ export const RERUN_ENV = "PIPELINE_RERUN";
  */
 export function withRerun(container: Container, rerun: string | undefined): Container {
   return rerun === undefined ? container : container.withEnvVariable(RERUN_ENV, rerun);
+}
+
+/** A secret a stage's commands and tools get: as the env variable `name`, or as a file at `mount`. */
+export interface StageSecretUse {
+  name: string;
+  secret: Secret;
+  mount?: string | undefined;
+}
+
+/**
+ * What a stage adds to its containers after the installs, before its own
+ * tools (pipeline.yaml stages.<stage>: timeout, secrets, before).
+ */
+export interface StageSetup {
+  /** Whole seconds each tool run may take (the exit script's PIPELINE_TIMEOUT). */
+  timeoutSeconds?: number | undefined;
+  secrets?: readonly StageSecretUse[] | undefined;
+  /** Commands run first, in order; what they write, the tools see. */
+  before?: readonly (readonly string[])[] | undefined;
+}
+
+/**
+ * The stage's own layer of a toolchain container, after the installs (which
+ * stay shared by every stage and never see the stage's secrets): its secrets
+ * as secret variables or files only `user` may read, its timeout, then its
+ * `before` commands under the tool-exit script (so the timeout holds for them
+ * too; one that fails fails the stage with its own output).
+ */
+export function withStageSetup(container: Container, setup: StageSetup | undefined, user: string): Container {
+  if (!setup) return container;
+  let c = container;
+  for (const { name, secret, mount } of setup.secrets ?? []) {
+    c = mount === undefined ? c.withSecretVariable(name, secret) : c.withMountedSecret(mount, secret, { owner: user, mode: 0o400 });
+  }
+  if (setup.timeoutSeconds !== undefined) c = c.withEnvVariable(TIMEOUT_ENV, String(Math.ceil(setup.timeoutSeconds)));
+  const before = setup.before ?? [];
+  if (before.length === 0) return c;
+  c = c.withEntrypoint([...TOOL_ENTRYPOINT]);
+  for (const argv of before) c = c.withExec([...argv], { useEntrypoint: true });
+  return c.withoutEntrypoint();
 }

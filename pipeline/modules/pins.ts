@@ -98,3 +98,25 @@ export const DEPLOY_IMAGES = {
   // Go constant of a build service and an image list of another. Alpine, so the askpass script has its sh.
   git: "alpine/git:v2.54.0@sha256:6f3b5029566da8e90b24945933dcd806be866b64b1e706f51828bf84faccf21b",
 } as const;
+
+/**
+ * The service containers' images (pipeline/modules/services): what a `services:` entry named (or of kind)
+ * postgres or redis runs when it gives no image of its own. Each digest is one seen pinned to the same tag
+ * in public repositories; `command` is the image's own entrypoint and default arguments (its ENTRYPOINT
+ * and CMD), which the pipeline's supervisor runs so it can keep the service's last log lines.
+ */
+export const SERVICE_IMAGES = {
+  // PostgreSQL 17, on Debian bookworm like the tool images. The multi-arch index digest: seen in a table of
+  // pins that calls it "Official multi-arch manifest digest", a database shell script, a JS test helper and
+  // a components list ("Docker Official Image").
+  postgres: {
+    image: "postgres:17.11-bookworm@sha256:051f7b7b3abdd564d5d1bd1e8c4b9c1b6e77087d1dd22020ede611c096a272e0",
+    command: ["docker-entrypoint.sh", "postgres"],
+  },
+  // Redis 7.4 (>= 7.4.6 for CVE-2025-49844), bookworm. Seen in six files: two deployment tables, a Dockerfile
+  // base pin, a testcontainers helper, a TypeScript engine switch and a security note.
+  redis: {
+    image: "redis:7.4.11-bookworm@sha256:c6eabf748fc7a61dbb5a705c78bcf3d6377b1127a97d0ce965c11c44ba46896f",
+    command: ["docker-entrypoint.sh", "redis-server"],
+  },
+} as const;

@@ -29,6 +29,8 @@ export interface ToolRun {
   stderr: string;
   /** The signal that killed the tool, when one did. */
   signal?: number;
+  /** The stage's time limit, in seconds, when the tool ran into it (and was stopped). */
+  timedOutSeconds?: number;
   /** Files the tool was expected to write, `undefined` when it did not. */
   files: Record<string, string | undefined>;
 }
@@ -56,27 +58,41 @@ export async function runToolThen(
     ran.stderr(),
     ...files.map((path) => readIfPresent(ran, path)),
   ]);
-  const { exitCode, stderr, signal } = readToolExit(wrappedExit, wrappedStderr);
+  const { exitCode, stderr, signal, timedOutSeconds } = readToolExit(wrappedExit, wrappedStderr);
   const run: ToolRun = {
     argv,
     exitCode,
     stdout,
     stderr,
     ...(signal === undefined ? {} : { signal }),
+    ...(timedOutSeconds === undefined ? {} : { timedOutSeconds }),
     files: Object.fromEntries(files.map((path, i) => [path, contents[i]])),
   };
   return { run, after: ran };
 }
 
-/** The error line of a failed run: "<argv> exited with code 2", or "<argv> was killed by signal 9 (SIGKILL: ...)". */
+/**
+ * The error line of a failed run: "<argv> exited with code 2", "<argv> was
+ * killed by signal 9 (SIGKILL: ...)", or "<argv> timed out after 10m (the stage's timeout)".
+ */
 export function failedRunLine(run: ToolRun): string {
   const command = run.argv.join(" ");
+  if (run.timedOutSeconds !== undefined) return `${command} timed out after ${durationText(run.timedOutSeconds)} (the stage's timeout): stopped, with the output so far`;
   return run.signal === undefined ? `${command} exited with code ${run.exitCode}` : `${command} was killed by signal ${describeSignal(run.signal)}`;
 }
 
 /** How a run ended, for the logs kept as reports. */
 export function exitLogLine(run: ToolRun): string {
+  if (run.timedOutSeconds !== undefined) return `exit code ${run.exitCode}: timed out after ${durationText(run.timedOutSeconds)}`;
   return `exit code ${run.exitCode}${run.signal === undefined ? "" : `: killed by signal ${describeSignal(run.signal)}`}`;
+}
+
+/** 600 → "10m", 5400 → "1h30m", 90 → "1m30s". */
+export function durationText(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round(seconds % 60);
+  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s || (!h && !m) ? `${s}s` : ""}`;
 }
 
 async function readIfPresent(ran: Container, path: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
-import type { Container } from "@dagger.io/dagger";
-import type { RegistryAccess } from "./call-inputs.js";
+import type { Container, Directory } from "@dagger.io/dagger";
+import type { RegistryAccess, StageSetup } from "./call-inputs.js";
 import type { Project } from "./project.js";
 import type { StageResult } from "./stage.js";
 import type { BenchGateOptions } from "./verdicts.js";
@@ -19,6 +19,13 @@ export interface ToolchainOptions {
   rerun: string | undefined;
   /** Private registries, for the install steps. */
   registries: RegistryAccess;
+  /** The stage's own secrets, timeout and before commands, added after the installs (see withStageSetup). */
+  stage?: StageSetup | undefined;
+  /**
+   * A folder holding the checkout's `.git` (the call's --git), for what reads the history (the secret
+   * scan: mount it beside the repository's files); undefined when the call gave none.
+   */
+  gitCheckout?: Directory | undefined;
 }
 
 /** A language's stages. Each resolves to a verdict; none throws on a failing tool. */

@@ -90,7 +90,7 @@ export function lintVerdict(evidence: LintEvidence[]): StageVerdict {
     status: failing.length > 0 ? "failed" : "passed",
     details: evidence.map((e) => `${e.run.argv.join(" ")}: ${failing.includes(e) ? "problems found" : "clean"}`),
     errorLines: failing.flatMap((e) => [
-      e.run.signal === undefined ? `${e.run.argv.join(" ")} (exit code ${e.run.exitCode})` : failedRunLine(e.run),
+      e.run.signal === undefined && e.run.timedOutSeconds === undefined ? `${e.run.argv.join(" ")} (exit code ${e.run.exitCode})` : failedRunLine(e.run),
       ...(e.errorLines ?? pickErrorLines(`${e.run.stdout}\n${e.run.stderr}`)),
     ]),
     reports: { "lint/output.txt": `${log}\n` },

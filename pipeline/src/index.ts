@@ -5,19 +5,26 @@
 import { randomUUID } from "node:crypto";
 import { argument, check, Container, dag, Directory, File, func, object, Secret } from "@dagger.io/dagger";
 import type { GitMetadata } from "../modules/git/metadata.js";
-import { STAGE_NAMES } from "./config/schema.js";
 import { deployEnvironment } from "./run/deploy.js";
 import { buildFunction, publishFunction, sbomFunction, scanImageFunction, signFunction } from "./run/image.js";
+import { commitOf, historyOf } from "./run/git.js";
 import { cutRelease } from "./run/release.js";
 import { loadProject } from "./run/load-project.js";
+import { checkedSecretName, StageSecret } from "./run/stage-secret.js";
 import { reportsDirectory, runCheck, runLoadedStages, runStages, verdict, type CallInputs } from "./run/stages.js";
 
 @object()
 export class Pipeline {
   source: Directory;
+  git?: Directory;
+  gitRef?: string;
+  /** Given with withSecret; the stages naming them in pipeline.yaml (stages.<stage>.secrets) get them. */
+  secrets?: StageSecret[];
 
   /**
    * @param source The repository to run on; defaults to the one holding dagger.json.
+   * @param git The checkout whose .git the pipeline reads (commit, branch, tags, history; only .git is uploaded); defaults to the repository holding dagger.json. With --source=., pass --git=. too.
+   * @param gitRef The branch or ref CI built (main, refs/heads/main), for a detached HEAD: the wrappers pass it.
    */
   constructor(
     @argument({
@@ -26,8 +33,29 @@ export class Pipeline {
       ignore: ["**/node_modules", "**/.git", "pipeline/sdk", "**/.venv", "**/__pycache__", "**/.pytest_cache", "**/.hypothesis", "**/.mypy_cache", "**/.ruff_cache", "**/.coverage", "**/.nyc_output", "reports"],
     })
     source: Directory,
+    // Everything but .git: the history's own upload, which only the git reads and the history scan mount.
+    @argument({ defaultPath: "/", ignore: ["*", "!.git"] })
+    git?: Directory,
+    gitRef?: string,
   ) {
     this.source = source;
+    this.git = git;
+    this.gitRef = gitRef;
+  }
+
+  /**
+   * Gives the pipeline a secret, for the stages that name it in pipeline.yaml
+   * (stages.<stage>.secrets): they get it as an env variable or a mounted
+   * file, never in an argument, a log or a report. Chain it before the
+   * function: `dagger call with-secret --name CODECOV_TOKEN --value env://CODECOV_TOKEN ci`.
+   *
+   * @param name The name pipeline.yaml gives it (letters, digits, _), e.g. CODECOV_TOKEN.
+   * @param value The secret: env://NAME, file://path or cmd://command.
+   */
+  @func()
+  withSecret(name: string, value: Secret): Pipeline {
+    this.secrets = [...(this.secrets ?? []).filter((s) => s.name !== name), new StageSecret(checkedSecretName(name), value)];
+    return this;
   }
 
   /**
@@ -44,7 +72,7 @@ export class Pipeline {
    */
   @func()
   async ci(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<string> {
-    return verdict(await runStages(this.source, STAGE_NAMES, callInputs(rerun, npmrc, pipConf, netrc, goprivate)));
+    return verdict(await runStages(this.source, "all", this.callInputs(rerun, npmrc, pipConf, netrc, goprivate)));
   }
 
   /**
@@ -59,7 +87,7 @@ export class Pipeline {
   @func()
   @check()
   async lint(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
-    await runCheck(this.source, "lint", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
+    await runCheck(this.source, "lint", this.callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
   /**
@@ -74,7 +102,7 @@ export class Pipeline {
   @func()
   @check()
   async test(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
-    await runCheck(this.source, "test", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
+    await runCheck(this.source, "test", this.callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
   /**
@@ -89,7 +117,7 @@ export class Pipeline {
   @func()
   @check()
   async propertyTest(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
-    await runCheck(this.source, "propertyTest", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
+    await runCheck(this.source, "propertyTest", this.callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
   /**
@@ -110,7 +138,7 @@ export class Pipeline {
   @func()
   @check()
   async scan(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
-    await runCheck(this.source, "scan", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
+    await runCheck(this.source, "scan", this.callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
   /**
@@ -125,7 +153,7 @@ export class Pipeline {
   @func()
   @check()
   async bench(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
-    await runCheck(this.source, "bench", callInputs(rerun, npmrc, pipConf, netrc, goprivate));
+    await runCheck(this.source, "bench", this.callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
   /**
@@ -141,7 +169,7 @@ export class Pipeline {
    */
   @func()
   async reports(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<Directory> {
-    return reportsDirectory(await runStages(this.source, STAGE_NAMES, callInputs(rerun, npmrc, pipConf, netrc, goprivate)));
+    return reportsDirectory(await runStages(this.source, "all", this.callInputs(rerun, npmrc, pipConf, netrc, goprivate)));
   }
 
   /**
@@ -159,7 +187,7 @@ export class Pipeline {
   async benchBaseline(npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<File> {
     const loaded = await loadProject(this.source);
     // A fresh rerun value: the bench exec itself would otherwise come from the cache, an old measurement.
-    const inputs = callInputs(randomUUID(), npmrc, pipConf, netrc, goprivate);
+    const inputs = this.callInputs(randomUUID(), npmrc, pipConf, netrc, goprivate);
     const run = await runLoadedStages({ ...loaded, baselineText: undefined, baselineProblem: undefined }, ["bench"], inputs);
     const current = run.results[0]?.reports["bench/current.json"];
     if (run.failed || current === undefined) throw new Error(run.summary);
@@ -292,18 +320,19 @@ export class Pipeline {
       tag,
       registryToken,
       registryUsername,
-      ...callInputs(rerun, npmrc, pipConf, netrc, goprivate),
+      ...this.callInputs(rerun, npmrc, pipConf, netrc, goprivate),
       dryRun,
       githubToken,
       gitlabToken,
       signing: { key: signingKey, password: signingPassword, identityToken: oidcToken },
       git: await this.commit(),
+      history: await historyOf(this.source, this.git, this.gitRef),
     });
   }
 
-  /** The commit the call runs on, for labels, sha tags and release notes (undefined until the git reader is wired in). */
+  /** The commit the call runs on, for labels, sha tags and release notes: read from --git; undefined without one. */
   private commit(): Promise<GitMetadata | undefined> {
-    return Promise.resolve(undefined);
+    return commitOf(this.source, this.git, this.gitRef);
   }
 
   /**
@@ -326,9 +355,14 @@ export class Pipeline {
   async deploy(environment: string, image: string, kubeconfig?: Secret, gitToken?: Secret, dryRun?: boolean): Promise<string> {
     return deployEnvironment(this.source, { environment, image, kubeconfig, gitToken, dryRun: dryRun ?? false });
   }
-}
 
-/** The functions' optional arguments, as the stages take them. */
-function callInputs(rerun: string | undefined, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): CallInputs {
-  return { rerun, registries: { npmrc, pipConf, netrc, goprivate } };
+  /** The functions' optional arguments and the object's git and secrets, as the stages take them. */
+  private callInputs(rerun: string | undefined, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): CallInputs {
+    return {
+      rerun,
+      registries: { npmrc, pipConf, netrc, goprivate },
+      gitSource: { checkout: this.git, ref: this.gitRef },
+      secrets: new Map((this.secrets ?? []).map((s) => [s.name, s.value])),
+    };
+  }
 }

@@ -2,6 +2,7 @@ import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planFunction } from "../../cli/commands/plan.js";
+import type { Exec } from "../../cli/plan/document.js";
 import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { WRAPPER_FILES, PROVIDERS } from "../../cli/wrappers/templates.js";
 import { IMAGES } from "../../pipeline/modules/pins.js";
@@ -22,10 +23,11 @@ describe("dogfooding", () => {
   });
 
   it("plans ci on the repository root as its own lint, type-check, tests with coverage, property tests and benchmarks", async () => {
-    const { plan } = await planFunction({ fn: "ci", source: REPO });
-    const runs = plan.groups.flatMap((g) => g.runs);
+    const { document: plan } = await planFunction({ fn: "ci", source: REPO });
+    const runs = plan.groups.flatMap((g) => g.containers);
     expect(new Set(runs.map((r) => r.image))).toEqual(new Set([IMAGES.node]));
-    const stageExecs = runs.map((r) => r.ops.filter((o) => o.op === "exec").pop()?.text ?? "");
+    const shown = (exec: Exec | undefined) => (exec ? exec.argv.join(" ") + (exec.exitCode === "read" ? "  (exit code read, not thrown)" : "") : "");
+    const stageExecs = runs.map((r) => shown(r.execs[r.execs.length - 1]));
     expect(stageExecs).toEqual(
       expect.arrayContaining([
         "npm run lint  (exit code read, not thrown)",
@@ -36,8 +38,8 @@ describe("dogfooding", () => {
       ]),
     );
     // Four in one concurrent group, then the benchmarks alone, each after one shared `npm ci`.
-    expect(plan.groups.map((g) => g.runs.length)).toEqual([4, 1]);
-    expect(plan.groups[1]!.runs[0]!.ops.filter((o) => o.op === "exec").pop()?.text).toBe("npm run bench  (exit code read, not thrown)");
-    for (const run of runs) expect(run.ops.filter((o) => o.op === "exec")[0]?.text).toBe("npm ci --no-audit --no-fund");
+    expect(plan.groups.map((g) => g.containers.length)).toEqual([4, 1]);
+    expect(shown(plan.groups[1]!.containers[0]!.execs.at(-1))).toBe("npm run bench  (exit code read, not thrown)");
+    for (const run of runs) expect(run.execs[0]?.argv.join(" ")).toBe("npm ci --no-audit --no-fund");
   });
 });

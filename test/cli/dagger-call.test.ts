@@ -14,6 +14,7 @@ const savedPath = process.env["PATH"];
 afterEach(() => {
   process.env["PATH"] = savedPath;
   delete process.env["FAKE_DAGGER_EXIT"];
+  delete process.env["FAKE_DAGGER_SIGNAL"];
 });
 
 function fakeDagger(): { argvFile: string } {
@@ -22,7 +23,7 @@ function fakeDagger(): { argvFile: string } {
   const script = join(dir, "dagger");
   writeFileSync(
     script,
-    `#!${process.execPath}\nrequire("node:fs").writeFileSync(${JSON.stringify(argvFile)}, JSON.stringify(process.argv.slice(2)));\nprocess.exit(Number(process.env.FAKE_DAGGER_EXIT ?? 0));\n`,
+    `#!${process.execPath}\nrequire("node:fs").writeFileSync(${JSON.stringify(argvFile)}, JSON.stringify(process.argv.slice(2)));\nif (process.env.FAKE_DAGGER_SIGNAL) process.kill(process.pid, process.env.FAKE_DAGGER_SIGNAL);\nprocess.exit(Number(process.env.FAKE_DAGGER_EXIT ?? 0));\n`,
   );
   chmodSync(script, 0o755);
   process.env["PATH"] = `${dir}${delimiter}${savedPath}`;
@@ -30,35 +31,52 @@ function fakeDagger(): { argvFile: string } {
 }
 
 describe("pipeline ci / release", () => {
-  it("calls `dagger call` on this module with the source, as argv", async () => {
+  it("calls `dagger call` on this module with the source, as argv, saying when it starts and how it ended", async () => {
     const { argvFile } = fakeDagger();
-    expect((await cli("ci", "--source", "examples/go-service")).code).toBe(0);
-    expect(JSON.parse(readFileSync(argvFile, "utf8"))).toEqual(["call", "-m", REPO, "--source", join(process.cwd(), "examples/go-service"), "ci"]);
-  });
-
-  it("passes the release flags through untouched, the token as a reference", async () => {
-    const { argvFile } = fakeDagger();
-    const result = await cli("release", "--tag", "v1.2.0", "--registry-token", "env://REGISTRY_TOKEN");
+    const result = await cli("ci", "--source", "examples/go-service");
     expect(result.code).toBe(0);
-    expect((JSON.parse(readFileSync(argvFile, "utf8")) as string[]).slice(-5)).toEqual(["release", "--tag", "v1.2.0", "--registry-token", "env://REGISTRY_TOKEN"]);
+    expect(JSON.parse(readFileSync(argvFile, "utf8"))).toEqual(["call", "-m", REPO, "--source", join(process.cwd(), "examples/go-service"), "ci"]);
+    expect(result.err).toMatch(/^pipeline: dagger call ci on .*examples\/go-service \(Dagger 0\.21\.\d+\); its progress follows\.\npipeline: dagger call ci succeeded after \d+\.\d s\.\n$/);
   });
 
-  it("exits 1 when the pipeline fails", async () => {
+  it("passes the function's flags through, each as one --flag=value word, the token as a reference, and Dagger's --progress", async () => {
+    const { argvFile } = fakeDagger();
+    const result = await cli("release", "--tag", "v1.2.0", "--registry-token", "env://REGISTRY_TOKEN", "--progress", "plain");
+    expect(result.code).toBe(0);
+    const argv = JSON.parse(readFileSync(argvFile, "utf8")) as string[];
+    expect(argv[0]).toBe("--progress=plain");
+    expect(argv.slice(argv.indexOf("release"))).toEqual(["release", "--tag=v1.2.0", "--registry-token=env://REGISTRY_TOKEN"]);
+  });
+
+  it("exits with the engine's own exit code, and says so", async () => {
     fakeDagger();
     process.env["FAKE_DAGGER_EXIT"] = "3";
-    expect((await cli("ci")).code).toBe(1);
+    const result = await cli("ci");
+    expect(result.code).toBe(3);
+    expect(result.err).toMatch(/pipeline: dagger call ci failed with exit code 3 after \d+\.\d s\.\n$/);
   });
 
-  it("refuses a bad tag or a literal token before running anything", async () => {
+  it("exits 128 + the signal's number when a signal stops the engine's CLI", async () => {
+    fakeDagger();
+    process.env["FAKE_DAGGER_SIGNAL"] = "SIGTERM";
+    const result = await cli("ci");
+    expect(result.code).toBe(143);
+    expect(result.err).toMatch(/pipeline: dagger call ci was stopped by SIGTERM after /);
+  });
+
+  it("refuses a bad tag, a literal token or an unknown flag with exit 2 before running anything", async () => {
     const { argvFile } = fakeDagger();
     const tag = await cli("release", "--tag", "v1.2.0; rm -rf /");
-    expect(tag.code).toBe(1);
+    expect(tag.code).toBe(2);
     expect(tag.err).toContain("is not a release tag");
     const token = await cli("release", "--tag", "v1.2.0", "--registry-token", "ghp_literal_token");
-    expect(token.code).toBe(1);
+    expect(token.code).toBe(2);
     expect(token.err).toContain("--registry-token takes a secret reference (env://NAME, file://path or cmd://command), never the secret itself");
     expect(token.err).toContain("Fix: put the secret in an environment variable or a file and pass --registry-token env://REGISTRY_TOKEN");
     expect(token.err).not.toContain("ghp_literal_token");
+    const unknown = await cli("ci", "--sorce", ".");
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/^error: unknown option --sorce for ci \(did you mean --source\?\)\./);
     expect(() => readFileSync(argvFile)).toThrow();
   });
 

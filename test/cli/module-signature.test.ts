@@ -1,74 +1,80 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MODULE_FILE, readModuleSignature } from "../../cli/plan/module-signature.js";
+import { extractModuleSignature } from "../../cli/module/extract-signature.js";
 import { importFromRuntimeView } from "../../cli/runtime-view/load.js";
-import { tempDir } from "../helpers/examples.js";
+import { REPO, tempDir } from "../helpers/examples.js";
 
-describe("the module signature plan reads from pipeline/src/index.ts", () => {
-  const signature = readModuleSignature();
+const MODULE_FILE = join(REPO, "pipeline/src/index.ts");
 
-  it("lists the @func() methods with their parameters' kinds, as `dagger call` exposes them", async () => {
-    expect(signature.functions.map((f) => f.flag)).toEqual(["ci", "lint", "test", "property-test", "scan", "bench", "reports", "bench-baseline", "build", "scan-image", "sbom", "publish", "sign", "release", "deploy"]);
-    const release = signature.functions.find((f) => f.name === "release")!;
-    expect(release.params.map(({ flag, type, kind, optional }) => ({ flag, type, kind, optional }))).toEqual([
-      { flag: "tag", type: "string", kind: "string", optional: false },
-      { flag: "registry-token", type: "Secret", kind: "secret", optional: true },
-      { flag: "registry-username", type: "string", kind: "string", optional: true },
-      { flag: "rerun", type: "string", kind: "string", optional: true },
-      { flag: "npmrc", type: "Secret", kind: "secret", optional: true },
-      { flag: "pip-conf", type: "Secret", kind: "secret", optional: true },
-      { flag: "netrc", type: "Secret", kind: "secret", optional: true },
-      { flag: "goprivate", type: "string", kind: "string", optional: true },
-      { flag: "dry-run", type: "boolean", kind: "boolean", optional: true },
-      { flag: "github-token", type: "Secret", kind: "secret", optional: true },
-      { flag: "gitlab-token", type: "Secret", kind: "secret", optional: true },
-      { flag: "signing-key", type: "Secret", kind: "secret", optional: true },
-      { flag: "signing-password", type: "Secret", kind: "secret", optional: true },
-      { flag: "oidc-token", type: "Secret", kind: "secret", optional: true },
-    ]);
-    expect(release.params[0]!.description).toMatch(/^The release tag/);
-    // Each is a real method of the class plan instantiates.
+function moduleFile(text: string): string {
+  const file = join(tempDir("module-signature-"), "index.ts");
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("the module signature, extracted from pipeline/src/index.ts", () => {
+  const signature = extractModuleSignature(MODULE_FILE);
+
+  it("lists the @func() methods as `dagger call` names them, each a real method of the class plan instantiates", async () => {
+    const flags = signature.functions.map((f) => f.flag);
+    expect(flags).toEqual(expect.arrayContaining(["ci", "lint", "test", "property-test", "bench", "reports", "bench-baseline", "release"]));
     const { Pipeline } = await importFromRuntimeView();
     for (const fn of signature.functions) expect(typeof (Pipeline.prototype as unknown as Record<string, unknown>)[fn.name], fn.name).toBe("function");
   });
 
-  it("takes the source ignore list from the constructor's @argument, exactly as written there", () => {
-    const text = readFileSync(MODULE_FILE, "utf8");
-    const written = /ignore:\s*(\[[^\]]*\])/.exec(text)?.[1];
-    expect(written).toBeDefined();
-    expect(signature.sourceIgnore).toEqual(JSON.parse(written!));
-    expect(signature.sourceIgnore).toEqual(expect.arrayContaining(["**/node_modules", "**/.git"]));
+  it("reads release's parameters with their kinds and JSDoc, and the function's own JSDoc", () => {
+    const release = signature.functions.find((f) => f.name === "release")!;
+    expect(release.params.slice(0, 3).map(({ flag, type, kind, optional }) => ({ flag, type, kind, optional }))).toEqual([
+      { flag: "tag", type: "string", kind: "string", optional: false },
+      { flag: "registry-token", type: "Secret", kind: "secret", optional: true },
+      { flag: "registry-username", type: "string", kind: "string", optional: true },
+    ]);
+    expect(release.params[0]!.description).toMatch(/^The release tag/);
+    expect(release.description).toMatch(/^Cuts a release: /);
+    expect(release.description).not.toContain("@param");
   });
 
-  it("reads optional, nullable, defaulted and unsupported parameter types", () => {
-    const file = join(tempDir("module-signature-"), "index.ts");
-    writeFileSync(
-      file,
-      `@object()
+  it("takes the source ignore list from the constructor's @argument, exactly as written there", () => {
+    const written = /ignore:\s*(\[[^\]]*\])/.exec(readFileSync(MODULE_FILE, "utf8"))?.[1];
+    expect(written).toBeDefined();
+    expect(signature.sourceIgnore).toEqual(JSON.parse(written!));
+  });
+
+  it("reads optional, nullable, defaulted, list and unsupported parameter types, and constructor arguments after the source", () => {
+    const read = extractModuleSignature(
+      moduleFile(`@object()
 export class M {
-  constructor(@argument({ defaultPath: "/" }) source: Directory) {}
-  /** @param n How many. */
-  @func() a(n: number, flag: boolean = false, token: Secret | undefined, name: string | null, dir?: Directory): void {}
+  /** @param region Where it runs. */
+  constructor(@argument({ defaultPath: "/" }) source: Directory, region: string = "eu") {}
+  /**
+   * Does a. It does more.
+   *
+   * Details that --help leaves out of the list.
+   * @param n How many.
+   */
+  @func() a(n: number, flag: boolean = false, token: Secret | undefined, name: string | null, dir?: Directory, tags: string[] = ["x"], count = -2): void {}
   helper(): void {}
 }
-`,
+`),
     );
-    const read = readModuleSignature(file);
     expect(read.sourceIgnore).toEqual([]);
-    expect(read.functions).toHaveLength(1);
-    expect(read.functions[0]!.params.map(({ name, kind, optional, description }) => ({ name, kind, optional, description }))).toEqual([
-      { name: "n", kind: "number", optional: false, description: "How many." },
-      { name: "flag", kind: "boolean", optional: true, description: "" },
-      { name: "token", kind: "secret", optional: true, description: "" },
-      { name: "name", kind: "string", optional: true, description: "" },
-      { name: "dir", kind: undefined, optional: true, description: "" },
+    expect(read.constructorParams).toEqual([{ name: "region", flag: "region", type: "string", kind: "string", optional: true, default: "eu", description: "Where it runs." }]);
+    expect(read.functions.map((f) => [f.name, f.description])).toEqual([["a", "Does a. It does more."]]);
+    expect(read.functions[0]!.params.map(({ name, kind, optional, description, default: value }) => ({ name, kind, optional, description, value }))).toEqual([
+      { name: "n", kind: "number", optional: false, description: "How many.", value: undefined },
+      { name: "flag", kind: "boolean", optional: true, description: "", value: false },
+      { name: "token", kind: "secret", optional: true, description: "", value: undefined },
+      { name: "name", kind: "string", optional: true, description: "", value: undefined },
+      { name: "dir", kind: undefined, optional: true, description: "", value: undefined },
+      { name: "tags", kind: "string[]", optional: true, description: "", value: ["x"] },
+      // No type written: plan cannot tell what to pass, so it passes nothing.
+      { name: "count", kind: undefined, optional: true, description: "", value: -2 },
     ]);
   });
 
-  it("fails loudly when the constructor no longer takes just the source", () => {
-    const file = join(tempDir("module-signature-"), "index.ts");
-    writeFileSync(file, `@object()\nexport class M {\n  constructor(source: Directory, extra: string) {}\n}\n`);
-    expect(() => readModuleSignature(file)).toThrow("plan expects the constructor to take only the source Directory");
+  it("fails loudly when the constructor no longer takes the source first", () => {
+    const file = moduleFile(`@object()\nexport class M {\n  constructor(extra: string, @argument({ defaultPath: "/" }) source: Directory) {}\n}\n`);
+    expect(() => extractModuleSignature(file)).toThrow("plan expects the constructor's first parameter to be the source Directory");
   });
 });

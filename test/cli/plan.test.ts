@@ -2,6 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planFunction } from "../../cli/commands/plan.js";
+import type { PlanDocument } from "../../cli/plan/document.js";
 import { IMAGES } from "../../pipeline/modules/pins.js";
 import { TOOL_INPUT_EXCLUDES } from "../../pipeline/modules/project.js";
 import { copyExample, examplePath, tempDir } from "../helpers/examples.js";
@@ -37,33 +38,33 @@ describe("pipeline plan", () => {
   it("is deterministic: two plans of the same tree are identical", async () => {
     const a = await planFunction({ fn: "ci", source: examplePath("python-service") });
     const b = await planFunction({ fn: "ci", source: examplePath("python-service") });
-    expect(a.output).toBe(b.output);
+    expect(JSON.stringify(a.document)).toBe(JSON.stringify(b.document));
   });
 
   it("shows secret names and publishes but never a secret's value", async () => {
     const root = copyExample("go-service", { "pipeline.yaml": "release:\n  image: ghcr.io/acme/go-service\nstages:\n  test: { coverageThreshold: 0 }\n" });
     process.env["PLAN_TEST_TOKEN"] = "s3cr3t-value-never-shown";
-    const result = await planFunction({
-      fn: "release",
-      source: root,
-      json: true,
-      args: { tag: "v1.2.0", "registry-token": "env://PLAN_TEST_TOKEN" },
-    });
-    expect(result.output).not.toContain("s3cr3t-value-never-shown");
-    const plan = JSON.parse(result.output) as { publishes: string[]; outcome: { ok: boolean } };
+    const { code, out } = await cli("plan", "release", "--source", root, "--json", "--tag", "v1.2.0", "--registry-token", "env://PLAN_TEST_TOKEN");
+    expect(code).toBe(0);
+    expect(out).not.toContain("s3cr3t-value-never-shown");
+    const plan = JSON.parse(out) as PlanDocument;
     expect(plan.outcome.ok).toBe(true);
-    expect(plan.publishes.sort()).toEqual(["1", "1.2", "1.2.0", "latest"].map((t) => `ghcr.io/acme/go-service:${t}`));
-    expect(result.output).toContain("env://PLAN_TEST_TOKEN");
+    expect(plan.publishes.map((p) => p.address).sort()).toEqual(["1", "1.2", "1.2.0", "latest"].map((t) => `ghcr.io/acme/go-service:${t}`));
+    for (const publish of plan.publishes) {
+      expect(publish.platforms).toEqual(["linux/amd64", "linux/arm64"]);
+      expect(publish.registryAuth).toEqual([{ address: "ghcr.io", username: "pipeline", secret: { secret: "env://PLAN_TEST_TOKEN" } }]);
+    }
+    expect(plan.arguments).toEqual({ tag: "v1.2.0", "registry-token": { secret: "env://PLAN_TEST_TOKEN" } });
   });
 
   it("prints JSON with the same graph", async () => {
     const { code, out } = await cli("plan", "test", "--source", examplePath("node-service"), "--json");
     expect(code).toBe(0);
-    const plan = JSON.parse(out) as { function: string; groups: { runs: { image: string; ops: { op: string; text: string }[] }[] }[] };
+    const plan = JSON.parse(out) as PlanDocument;
     expect(plan.function).toBe("test");
-    const runs = plan.groups.flatMap((g) => g.runs);
-    expect(runs.map((r) => r.image)).toContain(IMAGES.node);
-    expect(runs.flatMap((r) => r.ops).some((o) => o.op === "user" && o.text === "node")).toBe(true);
+    const containers = plan.groups.flatMap((g) => g.containers);
+    expect(containers.map((c) => c.image)).toContain(IMAGES.node);
+    expect(containers.flatMap((c) => c.execs).some((e) => e.user === "node" && e.argv[0] === "npm")).toBe(true);
   });
 
   it("exits 1 with the config problem for an invalid pipeline.yaml, 2 for an unknown function", async () => {
@@ -80,7 +81,7 @@ describe("pipeline plan", () => {
     expect(unknown.err).toContain("bench-baseline");
     const badArg = await cli("plan", "ci", "--source", root, "--arg", "tag=v1.0.0");
     expect(badArg.code).toBe(2);
-    expect(badArg.err).toContain("ci has no argument tag");
+    expect(badArg.err).toContain("ci has no argument --tag.");
   });
 
   it("prints why the function fails, after the summary table: the failing stage's reason and fix", async () => {

@@ -234,7 +234,7 @@ describe("go toolchain graph", () => {
     const root = copyExample("go-service", { "pipeline.yaml": "stages:\n  tset: {}\n" });
     const { engine, error } = await recordRun(async () => (await pipelineOn(root)).ci());
     expect((error as Error).name).toBe("PipelineUserError");
-    expect((error as Error).message).toContain('pipeline.yaml:2:3 stages.tset: unknown key "tset" (did you mean "test"?)');
+    expect((error as Error).message).toContain('pipeline.yaml:2:3 stages.tset: unknown stage "tset" (did you mean "test"?)');
     expect(engine.executedCommands()).toEqual([]);
   });
 });

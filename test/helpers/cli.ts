@@ -8,5 +8,5 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
   return { code, out, err };
 }
 
-/** The bin a real spawn runs. */
-export const CLI_BIN = new URL("../../cli/bin.js", import.meta.url).pathname;
+/** The bin a real spawn runs: the compiled CLI, as installed (npm run build writes it). */
+export const CLI_BIN = new URL("../../dist/bin.js", import.meta.url).pathname;

@@ -134,6 +134,8 @@ export async function startCluster(): Promise<Cluster> {
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       "--bind-address=127.0.0.1",
       "--advertise-address=127.0.0.1",
+      // The endpoint reconciler refuses a loopback address; nothing here needs the kubernetes Service's endpoints.
+      "--endpoint-reconciler-type=none",
       `--secure-port=${apiPort}`,
       `--cert-dir=${join(dir, "certs")}`,
       `--token-auth-file=${tokens}`,

@@ -16,6 +16,8 @@ export interface GitMetadata {
   commitTime: string;
   /** The `origin` remote as an https URL without credentials, when there is one. */
   remoteUrl?: string;
+  /** The checkout is shallow (CI's default fetch depth): history ranges stop at its cut, and tags beyond it are missing. */
+  shallow?: boolean;
 }
 
 /** One commit of a history range (release notes, secret scans over history). */
@@ -25,6 +27,9 @@ export interface GitCommit {
   subject: string;
   /** The rest of the message (trailers such as BREAKING CHANGE: included). */
   body: string;
+  /** The author's name. */
   author: string;
+  authorEmail?: string;
+  /** The committer time, ISO 8601 UTC. */
   time: string;
 }

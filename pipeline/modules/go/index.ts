@@ -1,5 +1,5 @@
 import { dag, type Container } from "@dagger.io/dagger";
-import { withRerun, withSecretDuring, type SecretFile } from "../call-inputs.js";
+import { withRerun, withSecretDuring, withStageSetup, type SecretFile } from "../call-inputs.js";
 import { parseGoBench } from "../report/bench.js";
 import { parseGoCoverprofile } from "../report/coverage.js";
 import { parseGoTestJson } from "../report/go-test-json.js";
@@ -26,7 +26,7 @@ function goContainer(project: Project, image: string, options: ToolchainOptions)
     .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER })
     .with((c) => withSecretDuring(c, options.registries.netrc, NETRC, (install) => install.withExec(["go", "mod", "download"])))
     .withDirectory(WORKDIR, project.toolInputs, { owner: NON_ROOT_USER })
-    .with((c) => withRerun(c, options.rerun));
+    .with((c) => withStageSetup(withRerun(c, options.rerun), options.stage, NON_ROOT_USER));
 }
 
 /** As the non-root user, with the module and build caches as volumes it owns; GOPRIVATE for the download and the tools. */

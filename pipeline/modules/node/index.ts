@@ -1,5 +1,5 @@
 import { dag, type Container } from "@dagger.io/dagger";
-import { withRerun, withSecretDuring, type SecretFile } from "../call-inputs.js";
+import { withRerun, withSecretDuring, withStageSetup, type SecretFile } from "../call-inputs.js";
 import { mergeBenchmarkRuns, parseTinybench, parseVitestBench, type BenchmarkSamples } from "../report/bench.js";
 import { parseCobertura, parseLcov } from "../report/coverage.js";
 import { parseJestJson } from "../report/jest-json.js";
@@ -34,7 +34,7 @@ function nodeContainer(project: Project, options: ToolchainOptions): Container {
     .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: USER })
     .with((c) => withSecretDuring(c, options.registries.npmrc, NPMRC, (root) => root.withExec(install)))
     .withDirectory(WORKDIR, project.toolInputs, { exclude: args.SOURCE_EXCLUDES, owner: USER })
-    .with((c) => withRerun(c, options.rerun));
+    .with((c) => withStageSetup(withRerun(c, options.rerun), options.stage, USER));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { dag, type Container } from "@dagger.io/dagger";
-import { withRerun, withSecretDuring, type SecretFile } from "../call-inputs.js";
+import { withRerun, withSecretDuring, withStageSetup, type SecretFile } from "../call-inputs.js";
 import { parsePytestBenchmark } from "../report/bench.js";
 import { parseCobertura } from "../report/coverage.js";
 import { parseJUnit } from "../report/junit.js";
@@ -47,7 +47,7 @@ function pythonContainer(project: Project, options: ToolchainOptions): Container
     .withEnvVariable("HOME", NON_ROOT_HOME)
     .withUser(NON_ROOT_USER)
     .withDirectory(WORKDIR, project.toolInputs, { exclude: args.SOURCE_EXCLUDES, owner: NON_ROOT_USER })
-    .with((c) => withRerun(c, options.rerun));
+    .with((c) => withStageSetup(withRerun(c, options.rerun), options.stage, NON_ROOT_USER));
 }
 
 /** `ruff check` and `ruff format --check`, concurrently: both read the same source. */

@@ -48,10 +48,21 @@ export function failureExcerpt(message: string, max = 3): string[] {
   return errors.length > 0 ? errors.slice(0, max) : lines.slice(-1);
 }
 
+export interface SummaryOptions {
+  /** Defaults to "Pipeline summary". */
+  title?: string;
+  /** Lines under the title, before the verdict (the commit the run is on). */
+  notes?: readonly string[];
+  /** 1 for a summary of its own; 2 for one project's part of a larger one. */
+  headingLevel?: number;
+}
+
 /** Renders the whole summary; `title` defaults to "Pipeline summary". */
-export function renderSummaryMarkdown(stages: readonly SummaryStage[], options: { title?: string } = {}): string {
+export function renderSummaryMarkdown(stages: readonly SummaryStage[], options: SummaryOptions = {}): string {
   const failed = stages.filter((s) => s.status === "failed");
-  const out = [`# ${options.title ?? "Pipeline summary"}`, ""];
+  const h = "#".repeat(options.headingLevel ?? 1);
+  const out = [`${h} ${options.title ?? "Pipeline summary"}`, ""];
+  if (options.notes?.length) out.push(...options.notes, "");
   out.push(
     failed.length > 0
       ? `**${ICON.failed} Failed**: ${failed.map((s) => s.name).join(", ")} (${failed.length} of ${stages.length} stages)`
@@ -64,7 +75,7 @@ export function renderSummaryMarkdown(stages: readonly SummaryStage[], options: 
   for (const s of stages) {
     const errors = s.status === "failed" ? (s.errorLines ?? []).slice(0, MAX_ERROR_LINES + 1) : [];
     if (s.details.length === 0 && errors.length === 0) continue;
-    out.push("", `## ${ICON[s.status]} ${s.name}`, "");
+    out.push("", `${h}# ${ICON[s.status]} ${s.name}`, "");
     for (const detail of s.details) out.push(`- ${detail}`);
     if (errors.length > 0) out.push(...fenced(errors.map((l) => stripAnsi(l))));
   }

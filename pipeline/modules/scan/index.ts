@@ -1,4 +1,4 @@
-import { dag, type Container, type Directory } from "@dagger.io/dagger";
+import { dag, type Container, type Directory, type File } from "@dagger.io/dagger";
 import { goToolchain } from "../go/index.js";
 import { withRerun } from "../call-inputs.js";
 import type { ToolchainOptions } from "../toolchain.js";
@@ -97,6 +97,8 @@ export function scanStage(project: Project, repository: Repository, options: Sca
   });
 }
 
+type GoScan = ReturnType<typeof goScanContainer>;
+
 interface Planned {
   key: ScanTool;
   tool: string;
@@ -121,14 +123,14 @@ function withProject(container: Container, project: Project): Container {
  * version alone, so it builds once, beside the module download rather than
  * after it, and a source change rebuilds nothing.
  */
-function goScanContainer(project: Project, options: ScanOptions, tool: string): Container {
-  const name = goBinaryName(tool);
-  return goToolchain.container(project, options.toolchain).withFile(`/usr/local/bin/${name}`, goToolBinary(options.toolchain.images.go, tool));
+function goScanContainer(project: Project, options: ScanOptions, tool: string): { container: Container; binary: File } {
+  const binary = goToolBinary(options.toolchain.images.go, tool);
+  return { container: goToolchain.container(project, options.toolchain).withFile(`/usr/local/bin/${goBinaryName(tool)}`, binary), binary };
 }
 
 const GO_TOOLS_BIN = "/tmp/go-tools";
 
-function goToolBinary(image: string, tool: string) {
+function goToolBinary(image: string, tool: string): File {
   return unprivileged(
     dag
       .container()
@@ -150,14 +152,15 @@ export function goBinaryName(tool: string): string {
   return /^v\d+$/.test(last) ? parts.pop()! : last;
 }
 
-async function govulncheck(container: Container, options: ScanOptions, ctx: { root: string; folder: string }): Promise<ToolReport> {
-  const run = await runTool(container, args.govulncheckArgs(options.govulncheckDb));
+async function govulncheck({ container, binary }: GoScan, options: ScanOptions, ctx: { root: string; folder: string }): Promise<ToolReport> {
+  // The build is asked for at once, beside the module download, not only when the scan's chain reaches it.
+  const [, run] = await Promise.all([binary.sync(), runTool(container, args.govulncheckArgs(options.govulncheckDb))]);
   const goMod = options.workdir === "." ? "go.mod" : `${options.workdir.replace(/\/+$/, "")}/go.mod`;
   return interpret({ tool: "govulncheck", category: "dependency", run, okExits: [0], report: run.stdout, parse: (text) => parseGovulncheck(text, { ...ctx, goMod }) });
 }
 
-async function gosec(container: Container, ctx: { root: string; folder: string }): Promise<ToolReport> {
-  const run = await runTool(container, args.gosecArgs(args.REPORTS.gosec), [args.REPORTS.gosec]);
+async function gosec({ container, binary }: GoScan, ctx: { root: string; folder: string }): Promise<ToolReport> {
+  const [, run] = await Promise.all([binary.sync(), runTool(container, args.gosecArgs(args.REPORTS.gosec), [args.REPORTS.gosec])]);
   return interpret({ tool: "gosec", category: "sast", run, okExits: [0], report: run.files[args.REPORTS.gosec], parse: (text) => parseGosec(text, ctx) });
 }
 
@@ -256,21 +259,26 @@ async function semgrep(project: Project, options: ScanOptions, ctx: { root: stri
  * history scan is a note, not a silent pass.
  */
 async function gitleaks(repository: Repository, options: ScanOptions): Promise<ToolReport> {
-  const container = unprivileged(dag.container().from(options.images.gitleaks))
-    .withDirectory(args.REPOSITORY_ROOT, repository.source, { owner: NON_ROOT_USER })
-    .withWorkdir(args.REPOSITORY_ROOT);
+  const checkout = options.toolchain.gitCheckout;
+  // The history: the source's own .git, or the call's --git checkout (a folder holding only .git) laid over it.
+  const fromCheckout = checkout !== undefined && !repository.entries.includes(".git/") && (await checkout.entries()).includes(".git/");
+  const hasGit = repository.entries.includes(".git/") || fromCheckout;
+  let container = unprivileged(dag.container().from(options.images.gitleaks)).withDirectory(args.REPOSITORY_ROOT, repository.source, { owner: NON_ROOT_USER });
+  if (fromCheckout && options.history) container = container.withDirectory(args.REPOSITORY_ROOT, checkout, { include: [".git/**"], owner: NON_ROOT_USER });
+  container = container.withWorkdir(args.REPOSITORY_ROOT);
   const ctx = { root: args.REPOSITORY_ROOT, folder: "." };
-  const hasGit = repository.entries.includes(".git/");
   const modes: ("dir" | "git")[] = options.history && hasGit ? ["dir", "git"] : ["dir"];
   const reports = await Promise.all(
     modes.map(async (mode) => {
       const file = mode === "git" ? args.REPORTS.gitleaksGit : args.REPORTS.gitleaksDir;
-      const run = await runTool(withRerun(container, options.toolchain.rerun), args.gitleaksArgs(mode, file), [file]);
+      // The tree scan leaves .git out: its objects are the history scan's, read as commits.
+      const scanned = mode === "dir" && fromCheckout ? container.withoutDirectory(`${args.REPOSITORY_ROOT}/.git`) : container;
+      const run = await runTool(withRerun(scanned, options.toolchain.rerun), args.gitleaksArgs(mode, file), [file]);
       return interpret({ tool: "gitleaks", category: "secret", run, okExits: [0], report: run.files[file], parse: (text) => parseGitleaks(text, ctx, mode) });
     }),
   );
   const merged = mergeReports(reports);
-  if (!hasGit) merged.notes.push("history not scanned: the source has no .git (pass the checkout with its .git to scan every commit)");
+  if (!hasGit) merged.notes.push("history not scanned: no .git was given (with --source=., pass --git=. too, to scan every commit)");
   else if (!options.history) merged.notes.push("history not scanned: stages.scan.history is false");
   return merged;
 }

@@ -17,7 +17,7 @@ export interface ToolOutcome {
 }
 
 /** Network and database failures, worded by the tools in many ways: said plainly in front of the tool's own line. */
-const UNREACHABLE = /dial tcp|no such host|name resolution|name or service not known|connection refused|connection reset|timed? ?out|tls handshake|certificate|fetching vulnerabilities|failed to (download|fetch|update)|could not (download|fetch)|db (download|update)|database/i;
+const UNREACHABLE = /creating client|dial tcp|no such host|name resolution|name or service not known|connection refused|connection reset|timed? ?out|tls handshake|certificate|fetching vulnerabilities|failed to (download|fetch|update)|could not (download|fetch)|db (download|update)|database/i;
 
 /**
  * The report of one run: parsed when the tool exited as it does after a

@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "../../vendor/yaml.js";
 import type { z } from "../../vendor/zod.js";
+import { resolveProjects, toPipelineConfig, unknownStageProblem, type ResolvedProject } from "./projects.js";
 import { pipelineConfigSchema, type PipelineConfig } from "./schema.js";
 import { closestKey, keysAt } from "./suggest.js";
 
@@ -16,8 +17,17 @@ export interface ConfigProblem {
 }
 
 export type ConfigResult =
-  | { ok: true; config: PipelineConfig; problems: [] }
+  | {
+      ok: true;
+      /** The whole file's config; with `projects`, the defaults every project starts from. */
+      config: PipelineConfig;
+      /** With `projects`: each project's own config, top-level defaults applied; empty without. */
+      projects: ResolvedProject[];
+      problems: [];
+    }
   | { ok: false; problems: ConfigProblem[] };
+
+export type { ResolvedProject };
 
 /** Formats a problem as `file:line:column path: message. Fix: ...`. */
 export function formatProblem(p: ConfigProblem): string {
@@ -71,14 +81,88 @@ export function loadConfig(text: string | undefined, file = "pipeline.yaml"): Co
     };
   }
   // `error` words zod's own issues; a message the schema sets itself (rules.ts) takes precedence.
-  const parsed = pipelineConfigSchema.safeParse(raw, { reportInput: true, error: describeIssue });
-  if (parsed.success) return { ok: true, config: parsed.data, problems: [] };
-
+  const validate = (data: unknown) => {
+    const result = pipelineConfigSchema.safeParse(data, { reportInput: true, error: describeIssue });
+    return result.success ? ({ ok: true, data: result.data } as const) : ({ ok: false, issues: result.error.issues } as const);
+  };
+  const located = (issues: readonly Issue[], prefix: readonly (string | number)[] = []) =>
+    collapseUnknownStages(issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] })), raw).flatMap((issue) =>
+      "problem" in issue ? [locatedProblem(issue.problem, issue.path, doc.contents, file, at)] : toProblems(issue, doc.contents, file, at),
+    );
+  const parsed = validate(raw);
+  const problems = parsed.ok ? [] : located(parsed.issues);
+  if (parsed.ok) {
+    const resolved = resolveProjects(raw as Record<string, unknown>, parsed.data, validate);
+    for (const { path, issues, problem } of resolved.problems) {
+      problems.push(...(problem ? [locatedProblem(problem, path, doc.contents, file, at)] : located(issues ?? [], path)));
+    }
+    if (problems.length === 0) return { ok: true, config: toPipelineConfig(parsed.data), projects: resolved.projects, problems: [] };
+  }
   // In file order, as an editor lists them; zod reports in schema order.
-  const problems = parsed.error.issues
-    .flatMap((issue) => toProblems(issue, doc.contents, file, at))
-    .sort((a, b) => a.line - b.line || a.column - b.column);
-  return { ok: false, problems };
+  return { ok: false, problems: dedupe(problems).sort((a, b) => a.line - b.line || a.column - b.column) };
+}
+
+/** A problem a rule found, at a key path (the key itself is located). */
+function locatedProblem(
+  problem: { message: string; fix: string },
+  path: readonly (string | number)[],
+  root: unknown,
+  file: string,
+  at: (offset: number) => { line: number; column: number },
+): ConfigProblem {
+  const node = locate(root, path.map(String), true);
+  return { code: "CONFIG_INVALID_VALUE", file, ...at(node?.range?.[0] ?? 0), path: path.join("."), ...problem };
+}
+
+type PathedIssue = Issue | { path: (string | number)[]; problem: { message: string; fix: string } };
+
+/**
+ * A key under `stages` that is no built-in stage and has no `commands` is a
+ * typo or a misplaced option, not a stage of the user's own: one problem
+ * naming it (and the stage it likely meant) instead of the custom-stage
+ * schema's complaints about its keys.
+ */
+function collapseUnknownStages(issues: readonly Issue[], raw: unknown): PathedIssue[] {
+  const out: PathedIssue[] = [];
+  const seen = new Set<string>();
+  for (const issue of issues) {
+    const at = issue.path.findIndex((segment, i) => segment === "stages" && i + 1 < issue.path.length && isStagesPath(issue.path.slice(0, i)));
+    const stagePath = at >= 0 ? issue.path.slice(0, at + 2) : undefined;
+    const problem = stagePath ? unknownStageProblem(String(stagePath[stagePath.length - 1]), valueAt(raw, stagePath)) : undefined;
+    if (!stagePath || !problem) {
+      out.push(issue);
+      continue;
+    }
+    const key = JSON.stringify(stagePath);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path: stagePath.map((p) => (typeof p === "symbol" ? String(p) : p)), problem });
+  }
+  return out;
+}
+
+/** `stages` at the root or in a project: `[]` or `["projects", name]`. */
+function isStagesPath(prefix: readonly PropertyKey[]): boolean {
+  return prefix.length === 0 || (prefix.length === 2 && prefix[0] === "projects");
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let current = raw;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}:${p.column}:${p.path}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 type Issue = z.core.$ZodIssue;
@@ -106,6 +190,19 @@ function toProblems(
           : `remove it; the keys allowed here are: ${known.join(", ") || "none"}`,
       };
     });
+  }
+  if (issue.code === "invalid_key") {
+    const node = locate(root, path, true);
+    return [
+      {
+        code: "CONFIG_INVALID_VALUE" as const,
+        file,
+        ...at(node?.range?.[0] ?? 0),
+        path: path.join("."),
+        message: `${issue.issues[0]?.message ?? "invalid name"}, got ${JSON.stringify(path[path.length - 1] ?? "")}`,
+        fix: "rename this key",
+      },
+    ];
   }
   const node = locate(root, path, false);
   return [

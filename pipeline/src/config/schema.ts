@@ -2,9 +2,11 @@ import { z } from "../../vendor/zod.js";
 import { IMAGES } from "../../modules/pins.js";
 import { TOOL_INPUT_EXCLUDES } from "../../modules/project.js";
 import { MIN_SAMPLES } from "../../modules/report/bench.js";
-import { deploy } from "./deploy-schema.js";
 import { image, release } from "./image-schema.js";
+import { deploy } from "./deploy-schema.js";
+import { ciSection } from "./ci-keys.js";
 import { allowNullWhereAbsent, emptyIsAbsent, insidePath, matching, pinnedImage, section } from "./rules.js";
+import { CUSTOM_STAGE_NAME, customStage, replacingCommands, stageExtras, type CustomStageConfig } from "./stage-keys.js";
 
 /**
  * The `pipeline.yaml` schema: the single source of the config's keys, their
@@ -15,12 +17,7 @@ import { allowNullWhereAbsent, emptyIsAbsent, insidePath, matching, pinnedImage,
 export const LANGUAGES = ["go", "node", "python"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-const argv = z
-  .array(z.string().min(1))
-  .min(1)
-  .describe("A command as an argv array, e.g. [npm, run, lint]. It is never passed to a shell.");
-
-const commands = emptyIsAbsent(z.array(argv).optional()).describe("Commands to run instead of the toolchain's defaults, each an argv array.");
+const commands = replacingCommands;
 
 const percent = z.number().min(0).max(100);
 
@@ -28,6 +25,7 @@ const lint = section(
   z.strictObject({
     enabled: z.boolean().default(true).describe("Run the lint stage."),
     commands,
+    ...stageExtras("lint"),
   }),
 ).describe("Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff.");
 
@@ -39,6 +37,7 @@ const test = section(
       .default(80)
       .describe("Fail when coverage is below this percentage: lines (Go: statements; coverage.py: its own total, with branches when measured). 0 disables the gate."),
     commands,
+    ...stageExtras("test"),
   }),
 ).describe("Unit tests with coverage, written as JUnit and Cobertura reports.");
 
@@ -52,6 +51,7 @@ const propertyTest = section(
       .default(100)
       .describe("Cases per property: testing/quick -quickchecks, hypothesis max_examples, fast-check numRuns."),
     commands,
+    ...stageExtras("propertyTest"),
   }),
 ).describe("Property tests: Go fuzz seeds and TestProperty*, hypothesis (-m property), fast-check (*.property.test.*).");
 
@@ -82,6 +82,7 @@ const bench = section(
       .default(".pipeline/bench-baseline.json")
       .describe("Baseline file, relative to the project; write it with `dagger call bench-baseline`."),
     commands,
+    ...stageExtras("bench"),
   }),
 ).describe("Benchmarks, compared against a committed baseline.");
 
@@ -93,6 +94,7 @@ const images = section(
       .describe("golangci-lint, run instead of go vet + gofmt when a .golangci.* config exists."),
     node: pinnedImage("images.node", IMAGES.node).default(IMAGES.node).describe("Node and npm: every stage."),
     python: pinnedImage("images.python", IMAGES.python).default(IMAGES.python).describe("Python: every stage, with ruff, pytest and hypothesis installed."),
+    git: pinnedImage("images.git", IMAGES.git).default(IMAGES.git).describe("git: reads the commit, branch, tags and history of the checkout given as --git."),
     gitleaks: pinnedImage("images.gitleaks", IMAGES.gitleaks).default(IMAGES.gitleaks).describe("gitleaks: the scan stage's secret scan (working tree and history)."),
     osvScanner: pinnedImage("images.osvScanner", IMAGES.osvScanner).default(IMAGES.osvScanner).describe("osv-scanner: the scan stage's dependency scan of Node lockfiles."),
     semgrep: pinnedImage("images.semgrep", IMAGES.semgrep).default(IMAGES.semgrep).describe("semgrep: the scan stage's SAST with the bundled rules and the project's .semgrep/."),
@@ -154,31 +156,110 @@ const scan = section(
   }),
 ).describe("Security scans: dependencies, SAST, secrets and misconfiguration, one SARIF report, a severity gate.");
 
+const builtinStages = { lint, test, propertyTest, bench, scan };
+
+/** The built-in stages, in the order `ci` lists them (bench last: it runs alone, after the others). */
+export const STAGE_NAMES = ["lint", "test", "propertyTest", "scan", "bench"] as const satisfies readonly (keyof typeof builtinStages)[];
+export type StageName = (typeof STAGE_NAMES)[number];
+
+const stages = section(
+  z
+    .object(builtinStages)
+    .catchall(customStage)
+    .superRefine((value, ctx) => {
+      for (const name of Object.keys(value)) {
+        if (name in builtinStages || CUSTOM_STAGE_NAME.test(name)) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          input: name,
+          message: `a stage's name is a folder of reports/: a lower-case letter, then letters, digits, _ or -, got ${JSON.stringify(name)}`,
+          params: { fix: "rename the stage, e.g. integration-test" },
+        });
+      }
+    })
+    .meta({ propertyNames: { pattern: CUSTOM_STAGE_NAME.source } }),
+).describe(`Per-stage switches and options: the built-in stages (${STAGE_NAMES.join(", ")}), and stages of your own (a name with image and commands).`);
+
+/** What one project is made of: with `projects`, each sets these, the top-level ones being its defaults. */
+const projectKeys = {
+  language: z
+    .enum(LANGUAGES)
+    .optional()
+    .describe("Project language; detected from go.mod, package.json, pyproject.toml or requirements.txt when absent."),
+  workdir: insidePath("workdir", "repository", "services/api")
+    .default(".")
+    .describe("The project's folder, relative to the repository root (for monorepos)."),
+  images,
+  toolInputs,
+  stages,
+  image,
+  release,
+  deploy,
+};
+
+/** A project name: its reports' folder (reports/<name>/) and its label in the summary. */
+export const PROJECT_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
+
+const project = z
+  .strictObject({
+    ...projectKeys,
+    workdir: insidePath("projects.<name>.workdir", "repository", "services/api").describe(
+      "The project's folder, relative to the repository root; each project has its own.",
+    ),
+  })
+  .describe("One project of the repository: its folder, and any key of a single-project pipeline.yaml (language, images, stages, release...), over the top-level ones.");
+
+const projects = emptyIsAbsent(
+  z
+    .record(z.string().regex(PROJECT_NAME, { error: "a project's name is a folder of reports/: lower-case letters, digits, ., _ or -" }), project)
+    .optional(),
+)
+  .meta({ propertyNames: { pattern: PROJECT_NAME.source } })
+  .describe(
+    "Several projects in one repository, by name (e.g. web, worker, api), each with its own workdir, language, stages and images: `ci` runs them concurrently and reports each under reports/<name>/. " +
+      "The top-level images, toolInputs and stages are every project's defaults; language and workdir are then set per project.",
+  );
 
 export const pipelineConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe("Path or URL of pipeline.schema.json, for editor completion."),
     version: z.literal(1).default(1).describe("Config format version."),
-    language: z
-      .enum(LANGUAGES)
-      .optional()
-      .describe("Project language; detected from go.mod, package.json, pyproject.toml or requirements.txt when absent."),
-    workdir: insidePath("workdir", "repository", "services/api")
-      .default(".")
-      .describe("The project's folder, relative to the repository root (for monorepos)."),
-    images,
-    toolInputs,
-    stages: section(z.strictObject({ lint, test, propertyTest, bench, scan })).describe("Per-stage switches and options."),
-    image,
-    release,
-    deploy,
+    ...projectKeys,
+    projects,
+    ci: ciSection,
   })
   .describe("pipeline.yaml: configuration of the pipeline-as-code engine.");
 
-/** The config with every default applied. */
-export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
-export type StageName = keyof PipelineConfig["stages"];
-export const STAGE_NAMES: readonly StageName[] = ["lint", "test", "propertyTest", "scan", "bench"];
+type WrittenConfig = z.output<typeof pipelineConfigSchema>;
+
+/** The built-in stages' settings, every default applied. */
+export type BuiltinStages = { [S in StageName]: z.output<(typeof builtinStages)[S]> };
+
+/**
+ * One project's config with every default applied (the whole file's, when it
+ * has no `projects`): the built-in stages under `stages`, the user's own under
+ * `customStages`, in the order written.
+ */
+export type PipelineConfig = Omit<WrittenConfig, "stages" | "projects"> & {
+  stages: BuiltinStages;
+  customStages: Record<string, CustomStageConfig>;
+};
+export type { CustomStageConfig };
+
+/** The written config's own stages object, split into the built-in stages and the user's. */
+export function splitStages(written: WrittenConfig["stages"]): Pick<PipelineConfig, "stages" | "customStages"> {
+  const builtins = {} as Record<string, unknown>;
+  const customStages: Record<string, CustomStageConfig> = {};
+  for (const [name, settings] of Object.entries(written)) {
+    if (name in builtinStages) builtins[name] = settings;
+    else customStages[name] = settings as CustomStageConfig;
+  }
+  return { stages: builtins as BuiltinStages, customStages };
+}
+
+/** The config as written and defaulted, its `projects` section still to resolve (load.ts does). */
+export type { WrittenConfig };
 
 /** JSON Schema of pipeline.yaml (what a user writes, so defaults are not required). */
 export function pipelineJsonSchema(): Record<string, unknown> {

@@ -5,9 +5,16 @@ import { pipelineConfigSchema } from "./schema.js";
 export function keysAt(path: readonly string[]): string[] {
   let schema: z.ZodType = pipelineConfigSchema;
   for (const segment of path) {
+    const record = unwrap(schema);
+    // A record (projects, secrets) holds values of one schema under any key.
+    if (record instanceof z.ZodRecord) {
+      schema = record.valueType as z.ZodType;
+      continue;
+    }
     const object = unwrapObject(schema);
     if (!object) return [];
-    const next: z.ZodType | undefined = (object.shape as Record<string, z.ZodType>)[segment];
+    // Keys beside the known ones (stages of the user's own) take the catchall's schema.
+    const next: z.ZodType | undefined = (object.shape as Record<string, z.ZodType>)[segment] ?? (object._zod.def.catchall as z.ZodType | undefined);
     if (!next) return [];
     schema = next;
   }
@@ -16,14 +23,18 @@ export function keysAt(path: readonly string[]): string[] {
 }
 
 function unwrapObject(schema: z.ZodType): z.ZodObject | undefined {
+  const current = unwrap(schema);
+  return current instanceof z.ZodObject ? current : undefined;
+}
+
+/** Defaults, optionals and the null-reading preprocess (rules.ts) wrap a schema; peel them off. */
+function unwrap(schema: z.ZodType): z.ZodType {
   let current: z.ZodType = schema;
-  // Defaults, optionals and the null-reading preprocess (rules.ts) wrap the object; peel them off.
   for (;;) {
     if (current instanceof z.ZodDefault || current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
     else if (current instanceof z.ZodPipe) current = current.out as z.ZodType;
-    else break;
+    else return current;
   }
-  return current instanceof z.ZodObject ? current : undefined;
 }
 
 /** The known key closest to `key` by edit distance, when it is close enough to be a typo. */

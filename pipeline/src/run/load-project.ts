@@ -12,6 +12,8 @@ export class PipelineUserError extends Error {
 }
 
 export interface LoadedProject {
+  /** Its key under pipeline.yaml's `projects`; undefined for a single-project file. */
+  name?: string | undefined;
   config: PipelineConfig;
   language: Language;
   project: Project;
@@ -23,8 +25,54 @@ export interface LoadedProject {
   baselineProblem?: string;
 }
 
-/** Reads pipeline.yaml (optional), applies `workdir`, and detects the language. */
-export async function loadProject(source: Directory): Promise<LoadedProject> {
+/**
+ * Reads pipeline.yaml (optional), applies `workdir`, and detects the language.
+ * With `projects`, loads the one named `name`: a function that runs on one
+ * project (bench-baseline, release) needs it.
+ */
+export async function loadProject(source: Directory, name?: string): Promise<LoadedProject> {
+  const { loaded, rootEntries } = await readConfigFile(source);
+  if (loaded.projects.length === 0) {
+    if (name !== undefined) {
+      throw new PipelineUserError(`--project ${JSON.stringify(name)}: ${CONFIG_FILE} has no projects; leave --project out.`);
+    }
+    return loadFolder(source, rootEntries, loaded.config);
+  }
+  const names = loaded.projects.map((p) => p.name);
+  const chosen = loaded.projects.find((p) => p.name === name);
+  if (!chosen) {
+    throw new PipelineUserError(
+      `${CONFIG_FILE} has several projects (${names.join(", ")}), ${name === undefined ? "and this function runs on one" : `none named ${JSON.stringify(name)}`}.\n` +
+        `  Fix: name it, e.g. --project ${names[0]}`,
+    );
+  }
+  return loadFolder(source, rootEntries, chosen.config, chosen.name);
+}
+
+/** One project's load: loaded, or why it could not be (that project fails alone; the others run). */
+export type ProjectLoad = { name: string | undefined; loaded: LoadedProject } | { name: string; problem: string };
+
+/**
+ * Every project of pipeline.yaml (the whole repository, without `projects`).
+ * A broken pipeline.yaml fails the call; a project whose folder or language
+ * cannot be loaded fails alone.
+ */
+export async function loadProjects(source: Directory): Promise<ProjectLoad[]> {
+  const { loaded, rootEntries } = await readConfigFile(source);
+  if (loaded.projects.length === 0) return [{ name: undefined, loaded: await loadFolder(source, rootEntries, loaded.config) }];
+  return Promise.all(
+    loaded.projects.map(async ({ name, config }): Promise<ProjectLoad> => {
+      try {
+        return { name, loaded: await loadFolder(source, rootEntries, config, name) };
+      } catch (error) {
+        if (error instanceof PipelineUserError) return { name, problem: error.message };
+        throw error;
+      }
+    }),
+  );
+}
+
+async function readConfigFile(source: Directory): Promise<{ loaded: Extract<ReturnType<typeof loadConfig>, { ok: true }>; rootEntries: string[] }> {
   const rootEntries = await source.entries();
   // A folder is listed with a trailing slash: without this check it would pass for "no config" and the defaults would apply silently.
   if (rootEntries.includes(`${CONFIG_FILE}/`)) {
@@ -38,10 +86,15 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
   if (!loaded.ok) {
     throw new PipelineUserError(`${CONFIG_FILE} is invalid:\n${loaded.problems.map(formatProblem).join("\n")}`);
   }
-  const { config } = loaded;
+  return { loaded, rootEntries };
+}
+
+/** A project's folder, its language and what its tools get, from its config. */
+async function loadFolder(source: Directory, rootEntries: readonly string[], config: PipelineConfig, name?: string): Promise<LoadedProject> {
+  const where = name === undefined ? CONFIG_FILE : `${CONFIG_FILE} projects.${name}`;
   if (config.workdir !== "." && !(await source.exists(config.workdir, { expectedType: ExistsType.DirectoryType }))) {
     throw new PipelineUserError(
-      `${CONFIG_FILE}: workdir "${config.workdir}" is not a folder of the repository.\n` +
+      `${where}: workdir "${config.workdir}" is not a folder of the repository.\n` +
         `  Fix: set workdir to the folder that holds the project (relative to the repository root), or remove it.`,
     );
   }
@@ -51,14 +104,14 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
   if (!language) {
     throw new PipelineUserError(
       `cannot detect the project language in ${config.workdir}: none of ${LANGUAGE_MARKERS.join(", ")} is there.\n` +
-        `  Fix: set "language: go|node|python" (and "workdir" if the project is in a subfolder) in ${CONFIG_FILE}`,
+        `  Fix: set "language: go|node|python" (and "workdir" if the project is in a subfolder) in ${where}`,
     );
   }
   const manifest = REQUIRED_MANIFEST[language];
   if (config.language && manifest && !entries.includes(manifest)) {
     const detected = detectLanguage(entries);
     throw new PipelineUserError(
-      `${CONFIG_FILE}: language "${language}", but ${config.workdir === "." ? "the repository root" : `workdir "${config.workdir}"`} has no ${manifest}` +
+      `${where}: language "${language}", but ${config.workdir === "." ? "the repository root" : `workdir "${config.workdir}"`} has no ${manifest}` +
         `${detected ? ` (its files look like a ${detected} project)` : ""}.\n` +
         `  Fix: correct language (or remove it, to detect the language), or point workdir at the folder with the ${manifest}.`,
     );
@@ -66,7 +119,7 @@ export async function loadProject(source: Directory): Promise<LoadedProject> {
   // The one place deciding what the tools see; the reads above and the baseline's below use the whole folder.
   const { exclude } = config.toolInputs;
   const project: Project = { source: dir, toolInputs: exclude.length > 0 ? dir.filter({ exclude }) : dir, entries };
-  return { config, language, project, repository: { source, entries: rootEntries }, ...(await readBaseline(dir, entries, config)) };
+  return { name, config, language, project, repository: { source, entries: rootEntries }, ...(await readBaseline(dir, entries, config)) };
 }
 
 /**

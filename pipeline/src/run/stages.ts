@@ -1,79 +1,100 @@
-import { dag, type Directory } from "@dagger.io/dagger";
+import { dag, type Directory, type Secret } from "@dagger.io/dagger";
 import type { RegistryAccess } from "../../modules/call-inputs.js";
-import { commandsStage } from "../../modules/commands.js";
+import { readGitMetadata, type GitReading, type GitSource } from "../../modules/git/read.js";
 import { renderSummaryMarkdown } from "../../modules/report/summary.js";
-import { skipped, type StageResult } from "../../modules/stage.js";
+import type { StageResult } from "../../modules/stage.js";
 import type { ToolchainOptions } from "../../modules/toolchain.js";
-import { STAGE_NAMES, type PipelineConfig, type StageName } from "../config/schema.js";
-import { loadProject, type LoadedProject } from "./load-project.js";
-import { runScan } from "./scan.js";
-import { TOOLCHAINS } from "./toolchains.js";
+import type { PipelineConfig, StageName } from "../config/schema.js";
+import { loadProjects, type LoadedProject, type ProjectLoad } from "./load-project.js";
+import { RUNS_ALONE, runStageOf, stagesToRun } from "./stage-runner.js";
+
+/** One project's part of a run. */
+export interface ProjectRun {
+  /** Its key under pipeline.yaml's `projects`; undefined for a single-project file. */
+  name: string | undefined;
+  /** Undefined when the project could not be loaded (then `problem` says why, and no stage ran). */
+  loaded: LoadedProject | undefined;
+  problem?: string;
+  results: StageResult[];
+}
 
 export interface StagesRun {
+  /** The project run (with `projects`, the first that loaded). */
   loaded: LoadedProject;
+  /** Every stage's result, the projects' one after another (report paths as each project wrote them). */
   results: StageResult[];
+  projects: ProjectRun[];
   failed: boolean;
   /** summary.md: the verdict of each stage and the failing tools' own error lines. */
   summary: string;
+  /** What was read of the commit, when the call gave its checkout. */
+  git: GitReading;
 }
 
-/** What a call adds to pipeline.yaml for one run (the functions' optional arguments). */
+/** What a call adds to pipeline.yaml for one run (the functions' optional arguments and the object's state). */
 export interface CallInputs {
   /** Runs the tools again instead of returning their cached results. */
   rerun?: string | undefined;
   registries?: RegistryAccess;
+  /** The checkout's history: --git (a folder holding .git) and --git-ref. */
+  gitSource?: { checkout?: Directory | undefined; ref?: string | undefined } | undefined;
+  /** Secrets given with with-secret, by name; a stage gets those pipeline.yaml names in its `secrets`. */
+  secrets?: ReadonlyMap<string, Secret> | undefined;
 }
 
+/** "all": every stage of every project, the built-in ones and the projects' own. */
+export type StageSelection = readonly StageName[] | "all";
+
 /**
- * Runs the chosen stages concurrently (none depends on another, and each
- * keeps its reports), except bench, which runs after the others.
+ * Runs the chosen stages of every project concurrently (none depends on
+ * another, and each keeps its reports), except bench, which runs after all
+ * the others, one project at a time.
  */
-export async function runStages(source: Directory, only: readonly StageName[] = STAGE_NAMES, inputs: CallInputs = {}): Promise<StagesRun> {
-  return runLoadedStages(await loadProject(source), only, inputs);
+export async function runStages(source: Directory, only: StageSelection = "all", inputs: CallInputs = {}): Promise<StagesRun> {
+  return runProjects(await loadProjects(source), only, inputs);
 }
 
 /** Like runStages, on a project already loaded. */
-export async function runLoadedStages(loaded: LoadedProject, only: readonly StageName[] = STAGE_NAMES, inputs: CallInputs = {}): Promise<StagesRun> {
-  const options = toolchainOptions(loaded.config, inputs);
-  // Bench measures alone, as quietly as bench-baseline measured the baseline: samples taken beside
-  // the other stages' load would differ from it for no reason in the code, and fail the gate.
-  const concurrent = await Promise.all(only.filter((stage) => stage !== "bench").map((stage) => runStage(loaded, stage, options)));
-  const results = only.includes("bench") ? [...concurrent, await runStage(loaded, "bench", options)] : concurrent;
-  const title = `Pipeline: ${loaded.language} project${loaded.config.workdir === "." ? "" : ` in ${loaded.config.workdir}`}`;
+export async function runLoadedStages(loaded: LoadedProject, only: StageSelection = "all", inputs: CallInputs = {}): Promise<StagesRun> {
+  return runProjects([{ name: loaded.name, loaded }], only, inputs);
+}
+
+async function runProjects(loads: readonly ProjectLoad[], only: StageSelection, inputs: CallInputs): Promise<StagesRun> {
+  const first = loads.find((l): l is Extract<ProjectLoad, { loaded: LoadedProject }> => "loaded" in l)?.loaded;
+  if (!first) throw new Error(loads.map((l) => ("problem" in l ? l.problem : "")).join("\n\n"));
+  // Read beside the stages; a failure to read is a note of the summary, never a failed run.
+  const git = readGitMetadata(gitSourceOf(inputs, first.config)).catch(
+    (error: unknown): GitReading => ({ metadata: undefined, notes: [`no git metadata: ${String((error as Error).message ?? error).split("\n")[0]}`] }),
+  );
+  const planned = loads.map((load) => ({ load, names: "loaded" in load ? stagesToRun(load.loaded, only) : [] }));
+  const run = (load: ProjectLoad, name: string) => runStageOf((load as { loaded: LoadedProject }).loaded, name, stageCall((load as { loaded: LoadedProject }).loaded, inputs));
+  // Every project's stages at once; then the ones that run alone, in order.
+  const together = await Promise.all(planned.map(({ load, names }) => Promise.all(names.filter((n) => !RUNS_ALONE.has(n)).map((n) => run(load, n)))));
+  const alone: StageResult[][] = [];
+  for (const { load, names } of planned) {
+    const results: StageResult[] = [];
+    for (const name of names.filter((n) => RUNS_ALONE.has(n))) results.push(await run(load, name));
+    alone.push(results);
+  }
+  const projects: ProjectRun[] = planned.map(({ load }, i) => ({
+    name: load.name,
+    loaded: "loaded" in load ? load.loaded : undefined,
+    ...("problem" in load ? { problem: load.problem } : {}),
+    results: [...together[i]!, ...alone[i]!],
+  }));
+  const reading = await git;
   return {
-    loaded,
-    results,
-    failed: results.some((r) => r.status === "failed"),
-    summary: renderSummaryMarkdown(results, { title }),
+    loaded: first,
+    results: projects.flatMap((p) => p.results),
+    projects,
+    failed: projects.some((p) => p.problem !== undefined || p.results.some((r) => r.status === "failed")),
+    summary: summaryOf(projects, gitNotes(reading)),
+    git: reading,
   };
 }
 
-function runStage(loaded: LoadedProject, stage: StageName, options: ToolchainOptions): Promise<StageResult> {
-  const { config, project, language } = loaded;
-  if (!config.stages[stage].enabled) return Promise.resolve(skipped(stage, `disabled in pipeline.yaml (stages.${stage}.enabled)`));
-  if (stage === "scan") return runScan(loaded, options);
-  const settings = config.stages[stage];
-  const toolchain = TOOLCHAINS[language];
-  if (settings.commands) return commandsStage(stage, toolchain.container(project, options), settings.commands);
-  switch (stage) {
-    case "lint":
-      return toolchain.lint(project, options);
-    case "test":
-      return toolchain.test(project, options);
-    case "propertyTest":
-      return toolchain.propertyTest(project, options);
-    case "bench": {
-      const bench = config.stages.bench;
-      return toolchain.bench(project, options, {
-        count: bench.count,
-        thresholdPercent: bench.regressionThreshold,
-        alpha: bench.alpha,
-        baselinePath: bench.baseline,
-        baselineText: loaded.baselineText,
-        baselineProblem: loaded.baselineProblem,
-      });
-    }
-  }
+function stageCall(loaded: LoadedProject, inputs: CallInputs): { options: ToolchainOptions; secrets: ReadonlyMap<string, Secret> } {
+  return { options: toolchainOptions(loaded.config, inputs), secrets: inputs.secrets ?? new Map() };
 }
 
 function toolchainOptions(config: PipelineConfig, inputs: CallInputs): ToolchainOptions {
@@ -85,14 +106,72 @@ function toolchainOptions(config: PipelineConfig, inputs: CallInputs): Toolchain
     workdir: config.workdir,
     rerun: inputs.rerun,
     registries: inputs.registries ?? {},
+    gitCheckout: inputs.gitSource?.checkout,
   };
 }
 
-/** All report files of a run, plus summary.md, as one directory to export or upload. */
+/** The call's git source, with pipeline.yaml's git image. */
+export function gitSourceOf(inputs: CallInputs, config: PipelineConfig): GitSource {
+  return { checkout: inputs.gitSource?.checkout, ref: inputs.gitSource?.ref, image: config.images.git };
+}
+
+/** The summary's line on the commit: what it is, or why there is none and how to give it. */
+function gitNotes(reading: GitReading): string[] {
+  const { metadata, notes } = reading;
+  if (!metadata) return notes.map((n) => n.split("\n").map((line) => line.trim()).join(" "));
+  const on = metadata.branch ? ` on \`${metadata.branch}\`` : " (detached HEAD)";
+  const tags = metadata.tags.length > 0 ? `, tagged ${metadata.tags.map((t) => `\`${t}\``).join(", ")}` : "";
+  const remote = metadata.remoteUrl ? ` of ${metadata.remoteUrl}` : "";
+  return [`Commit \`${metadata.shortSha}\`${remote}${on}${tags}, committed ${metadata.commitTime}.`, ...notes.map((n) => `Note: ${n}`)];
+}
+
+function summaryOf(projects: readonly ProjectRun[], notes: string[]): string {
+  if (projects.length === 1 && projects[0]!.name === undefined && projects[0]!.loaded) {
+    return renderSummaryMarkdown(projects[0]!.results, { title: projectTitle(projects[0]!.loaded), notes });
+  }
+  const failed = projects.flatMap((p) => [
+    ...(p.problem !== undefined ? [`${p.name}: not loaded`] : []),
+    ...p.results.filter((r) => r.status === "failed").map((r) => `${p.name}: ${r.name}`),
+  ]);
+  const total = projects.reduce((n, p) => n + p.results.length, 0);
+  const head = [
+    `# Pipeline: ${projects.length} projects`,
+    "",
+    ...(notes.length > 0 ? [...notes, ""] : []),
+    failed.length > 0 ? `**❌ Failed**: ${failed.join(", ")}` : `**✅ Passed**: every stage of ${total} passed or was skipped`,
+    "",
+    "| Project | Language | Folder | Passed | Failed | Skipped |",
+    "| --- | --- | --- | ---: | ---: | ---: |",
+    ...projects.map((p) => {
+      const count = (status: StageResult["status"]) => p.results.filter((r) => r.status === status).length;
+      return p.loaded
+        ? `| ${p.name} | ${p.loaded.language} | ${p.loaded.config.workdir} | ${count("passed")} | ${count("failed")} | ${count("skipped")} |`
+        : `| ${p.name} | - | - | 0 | not loaded | - |`;
+    }),
+  ];
+  const parts = projects.map((p) =>
+    p.loaded
+      ? renderSummaryMarkdown(p.results, { title: `${p.name}: ${projectTitle(p.loaded)}`, headingLevel: 2 })
+      : `## ❌ ${p.name}: not loaded\n\n\`\`\`text\n${p.problem ?? ""}\n\`\`\`\n`,
+  );
+  return `${head.join("\n")}\n\n${parts.join("\n")}`;
+}
+
+function projectTitle(loaded: LoadedProject): string {
+  return `Pipeline: ${loaded.language} project${loaded.config.workdir === "." ? "" : ` in ${loaded.config.workdir}`}`;
+}
+
+/**
+ * All report files of a run, plus summary.md, as one directory to export or
+ * upload; with `projects`, each project's under its name (reports/web/test/junit.xml).
+ */
 export function reportsDirectory(run: StagesRun): Directory {
   let dir = dag.directory().withNewFile("summary.md", run.summary);
-  for (const result of run.results) {
-    for (const [path, contents] of Object.entries(result.reports)) dir = dir.withNewFile(path, contents);
+  for (const project of run.projects) {
+    const prefix = project.name === undefined ? "" : `${project.name}/`;
+    for (const result of project.results) {
+      for (const [path, contents] of Object.entries(result.reports)) dir = dir.withNewFile(`${prefix}${path}`, contents);
+    }
   }
   return dir;
 }

@@ -47,5 +47,12 @@ export function parsePipAudit(text: string, path: string): ToolReport {
       });
     }
   }
-  return { tool: "pip-audit", category: "dependency", informationUri: "https://github.com/pypa/pip-audit", rules: [...rules.values()], findings, notes };
+  const report: ToolReport = { tool: "pip-audit", category: "dependency", informationUri: "https://github.com/pypa/pip-audit", rules: [...rules.values()], findings, notes };
+  // pip-audit says "No known vulnerabilities found" and exits 0 when its service answered for no package
+  // (PyPI's JSON API out of reach): nothing was audited, which is no pass.
+  const listed = dependencies.filter(isObject);
+  if (listed.length > 0 && listed.every((dep) => str(dep["skip_reason"]) !== undefined)) {
+    report.error = `${path}: none of its ${listed.length} dependencies could be audited; its vulnerability database (PyPI's JSON API) could not be reached: ${str(listed[0]!["skip_reason"])}`;
+  }
+  return report;
 }
