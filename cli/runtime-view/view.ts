@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_ROOT } from "../package-root.js";
 import { runtimeInstall, runtimePackageJson, runtimeTsconfig, type RuntimeInstall } from "./install.js";
 import { ENTRYPOINT_FILE, GEN_DIR, MOD_SOURCE_DIR_PATH, SRC_DIR } from "./runtime-source.js";
 import { moduleSource, runtimeSourceFiles } from "./source-files.js";
@@ -44,7 +44,7 @@ const SDK_TYPESCRIPT_DIR = dirname(createRequire(SDK_PACKAGE_JSON).resolve("type
  * that needs an install is refused: the view would have to run it (see
  * test/runtime/install.test.ts, which does).
  */
-export function runtimeView(repoRoot = fileURLToPath(new URL("../../", import.meta.url))): RuntimeView {
+export function runtimeView(repoRoot = PACKAGE_ROOT): RuntimeView {
   const source = moduleSource(repoRoot);
   const sourceDir = join(repoRoot, source);
   const sourceFiles = runtimeSourceFiles(sourceDir);

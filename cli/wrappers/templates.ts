@@ -1,3 +1,7 @@
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { PACKAGE_ROOT } from "../package-root.js";
+
 /** The CI providers `pipeline wrappers` writes files for. */
 export const PROVIDERS = ["github", "gitlab"] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -18,4 +22,4 @@ export const WRAPPER_FILES: Record<Provider, readonly WrapperFile[]> = {
   gitlab: [{ template: "gitlab/.gitlab-ci.yml", target: ".gitlab-ci.yml" }],
 };
 
-export const TEMPLATES_DIR = new URL("../../ci/", import.meta.url);
+export const TEMPLATES_DIR = pathToFileURL(join(PACKAGE_ROOT, "ci/"));

@@ -48,9 +48,27 @@ describe("the module registered as the runtime registers it", () => {
     const moduleId = JSON.parse(returnedValue(call.engine.records) ?? "null") as string;
     const functions = registeredFunctions(call.engine.chainOf(moduleId) ?? []);
     const byName = Object.fromEntries(functions.map((f) => [f.name, f]));
-    expect(Object.keys(byName).sort()).toEqual(["bench", "benchBaseline", "ci", "lint", "propertyTest", "release", "reports", "scan", "test"]);
+    expect(Object.keys(byName).sort()).toEqual([
+      "bench",
+      "benchBaseline",
+      "build",
+      "ci",
+      "deploy",
+      "lint",
+      "propertyTest",
+      "publish",
+      "release",
+      "reports",
+      "sbom",
+      "scan",
+      "scanImage",
+      "sign",
+      "test",
+      "withSecret",
+    ]);
     expect(functions.filter((f) => f.check).map((f) => f.name).sort()).toEqual(["bench", "lint", "propertyTest", "scan", "test"]);
-    expect(functions.filter((f) => f.cachePolicy === "Never").map((f) => f.name).sort()).toEqual(["benchBaseline", "release"]);
-    expect(byName["release"]!.args).toEqual(expect.arrayContaining(["tag", "registryToken"]));
+    expect(functions.filter((f) => f.cachePolicy === "Never").map((f) => f.name).sort()).toEqual(["benchBaseline", "deploy", "publish", "release", "sign"]);
+    expect(byName["release"]!.args).toEqual(expect.arrayContaining(["tag", "registryToken", "githubToken", "gitlabToken", "signingKey", "dryRun"]));
+    expect(byName["deploy"]!.args).toEqual(expect.arrayContaining(["environment", "image", "kubeconfig", "dryRun"]));
   }, 300_000);
 });
