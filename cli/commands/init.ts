@@ -85,6 +85,26 @@ export const LANGUAGE_ONLY_KEYS: Readonly<Record<string, { language: Language }>
   "stages.test.race": { language: "go" },
 };
 
+/**
+ * Images every language's stages share (scan, SBOM, signing, git, image bases, deploy tools): the template leaves
+ * them out, as a dozen digest pins a team rarely overrides; `pipeline schema` lists them.
+ */
+export const SHARED_IMAGE_KEYS: readonly string[] = [
+  "images.alpine",
+  "images.cosign",
+  "images.distrolessStatic",
+  "images.git",
+  "images.gitleaks",
+  "images.grype",
+  "images.hadolint",
+  "images.osvScanner",
+  "images.semgrep",
+  "images.syft",
+  "images.trivy",
+  // The deploy tools' images (kubectl, kustomize, helm, curl, git), a section of their own.
+  "deploy.images",
+];
+
 /** Shown for keys with no default, so the file documents them too: uncommented, they change the config. */
 const EXAMPLES: Readonly<Record<string, (language: Language) => unknown>> = {
   language: (language) => language,
@@ -138,10 +158,12 @@ function schemaRows(node: SchemaNode, path: string[], language: Language, pinLan
   return Object.entries(node.properties ?? {}).flatMap(([key, child]): Row[] => {
     const at = [...path, key].join(".");
     const only = LANGUAGE_ONLY_KEYS[at];
-    if (only && only.language !== language) return [];
+    if ((only && only.language !== language) || SHARED_IMAGE_KEYS.includes(at)) return [];
     const indent = "  ".repeat(path.length);
     const note = child.description;
     if (child.properties) {
+      // A section absent by default (image.healthcheck, ci.notify): uncommented, it would add itself, half-filled.
+      if (child.default === undefined && path.length > 0) return [];
       const gap = path.length === 0 ? [{ text: "" }] : [];
       return [...gap, { text: `${indent}${key}:`, note }, ...schemaRows(child, [...path, key], language, pinLanguage)];
     }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { configTemplate, LANGUAGE_ONLY_KEYS } from "../../cli/commands/init.js";
+import { configTemplate, LANGUAGE_ONLY_KEYS, SHARED_IMAGE_KEYS } from "../../cli/commands/init.js";
 import { loadConfig } from "../../pipeline/src/config/load.js";
 import { LANGUAGES, pipelineJsonSchema } from "../../pipeline/src/config/schema.js";
 import { cli, CLI_BIN } from "../helpers/cli.js";
@@ -103,7 +103,7 @@ describe("pipeline init", () => {
     expect(keys.includes("stages.test.race")).toBe(race);
   });
 
-  it("LANGUAGE_ONLY_KEYS covers every image and every key the schema calls language-only, and nothing else", () => {
+  it("LANGUAGE_ONLY_KEYS and SHARED_IMAGE_KEYS split every image, and LANGUAGE_ONLY_KEYS holds every key the schema calls language-only", () => {
     const described = new Map<string, string | undefined>();
     const walk = (node: { description?: string; properties?: Record<string, object> }, path: string[]): void => {
       for (const [key, child] of Object.entries(node.properties ?? {})) {
@@ -118,7 +118,9 @@ describe("pipeline init", () => {
       return only ? [[key, only]] : [];
     });
     const images = [...described.keys()].filter((key) => key.startsWith("images."));
-    expect(Object.keys(LANGUAGE_ONLY_KEYS).sort()).toEqual([...images, ...languageOnly.map(([key]) => key!)].sort());
+    const languageImages = images.filter((key) => !SHARED_IMAGE_KEYS.includes(key));
+    expect(SHARED_IMAGE_KEYS.filter((key) => !images.includes(key) && key !== "deploy.images"), "shared keys that are no image").toEqual([]);
+    expect(Object.keys(LANGUAGE_ONLY_KEYS).sort()).toEqual([...languageImages, ...languageOnly.map(([key]) => key!)].sort());
     for (const [key, language] of languageOnly) expect(LANGUAGE_ONLY_KEYS[key!]?.language, key).toBe(language);
     // An image named after a language belongs to it (images.golangciLint is Go's by the table alone).
     for (const language of LANGUAGES) expect(LANGUAGE_ONLY_KEYS[`images.${language}`]?.language).toBe(language);
@@ -168,10 +170,10 @@ describe("pipeline init", () => {
       #     - .vscode
       #     - .idea
 
-      # stages:                                      # Per-stage switches and options.
+      # stages:                                      # Per-stage switches and options: the built-in stages (lint, test, propertyTest, scan, bench), and stages of your own (a name with image and commands).
       #   lint:                                      # Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff.
       #     enabled: true                            # Run the lint stage.
-      #     commands: [[npm, run, lint]]             # Commands to run instead of the toolchain's defaults, each an argv array.
+      #     commands: [[npm, run, lint]]             # Commands to run instead of the toolchain's defaults, each an argv array (exit code only: no report parsing or gate). before and after still run around them.
       #   test:                                      # Unit tests with coverage, written as JUnit and Cobertura reports.
       #     enabled: true                            # Run the unit-test stage.
       #     coverageThreshold: 80                    # Fail when coverage is below this percentage: lines (Go: statements; coverage.py: its own total, with branches when measured). 0 disables the gate.
@@ -184,12 +186,84 @@ describe("pipeline init", () => {
       #     regressionThreshold: 10                  # Fail on a statistically significant slowdown larger than this percentage.
       #     alpha: 0.05                              # Significance level of the Mann-Whitney U test, as benchstat uses.
       #     baseline: .pipeline/bench-baseline.json  # Baseline file, relative to the project; write it with \`dagger call bench-baseline\`.
+      #   scan:                                      # Security scans: dependencies, SAST, secrets and misconfiguration, one SARIF report, a severity gate.
+      #     enabled: true                            # Run the security scan stage.
+      #     failOn: high                             # Fail on any finding of this severity or above that the ignore file does not accept; none reports without failing. A scanner that cannot scan always fails.
+      #     ignoreFile: .pipeline/scan-ignore.yaml   # Accepted findings, relative to the project: each entry needs id, path, reason and expires (YYYY-MM-DD); an expired entry fails the scan.
+      #     history: true                            # Also scan every commit for secrets when the source has its .git.
+      #     govulncheckDb: https://vuln.go.dev       # The Go vulnerability database govulncheck reads (-db): vuln.go.dev or a mirror of it.
+      #     tools:                                   # Each scanner on or off.
+      #       govulncheck: true                      # Go: known vulnerabilities the code reaches (govulncheck).
+      #       gosec: true                            # Go: SAST (gosec).
+      #       osvScanner: true                       # Node: known vulnerabilities in the lockfile (osv-scanner).
+      #       pipAudit: true                         # Python: known vulnerabilities in requirements files and pyproject.toml (pip-audit).
+      #       semgrep: true                          # SAST with the bundled rules and the project's .semgrep/ (semgrep).
+      #       bandit: true                           # Python: SAST (bandit).
+      #       gitleaks: true                         # Secrets in the working tree and the history (gitleaks).
+      #       trivy: true                            # Misconfiguration of Dockerfiles, Kubernetes manifests, Helm charts, Terraform (trivy config).
+      #       hadolint: true                         # Dockerfile lint (hadolint).
 
-      # release:                                     # Releases: \`dagger call release --tag v1.2.0\` runs every gate, then builds and publishes the image.
-      #   image: ghcr.io/<owner>/<name>              # Image to publish, without tag, like ghcr.io/acme/go-service. Required by \`dagger call release\`.
+      # image:                                       # The container image: build, policy, scan, SBOM, signing and tags.
+      #   buildArgs: {}                              # Build arguments; VERSION, REVISION and SOURCE_DATE_EPOCH are set by the pipeline.
+      #   main: .                                    # Go, no Dockerfile: the package to build into /app/server.
+      #   tags:                                      # Tags of \`publish\`; a release adds X.Y.Z, X.Y, X and latest (a prerelease only its own).
+      #     mainBranches: [main, master]             # Branches whose builds \`publish\` tags sha-<short>.
+      #     branch: false                            # Also tag each build with its branch name (made tag-safe).
+      #   policy:                                    # The image policy: a non-root numeric USER, a HEALTHCHECK, no secret-looking ENV, no forbidden files in any layer, the OCI labels.
+      #     disable: []                              # Rules turned off, each with its reason: nonRootUser, numericUser, healthcheck, secretEnv, forbiddenFiles, labels.
+      #     requiredLabels:                          # Labels every image must carry, non-empty.
+      #       - org.opencontainers.image.source
+      #       - org.opencontainers.image.revision
+      #       - org.opencontainers.image.version
+      #       - org.opencontainers.image.created
+      #       - org.opencontainers.image.title
+      #     forbiddenFiles:                          # Path globs no layer may hold (a file deleted by a later layer is still in the image). Setting it replaces the defaults: .git, .env, private keys, credential files.
+      #       - "**/.git"
+      #       - "**/.git/**"
+      #       - "**/.env"
+      #       - "**/.env.*"
+      #       - "**/id_rsa"
+      #       - "**/id_dsa"
+      #       - "**/id_ecdsa"
+      #       - "**/id_ed25519"
+      #       - "**/*.key"
+      #       - "**/*.p12"
+      #       - "**/*.pfx"
+      #       - "**/.npmrc"
+      #       - "**/.pypirc"
+      #       - "**/.netrc"
+      #       - "**/.git-credentials"
+      #       - "**/.aws/credentials"
+      #       - "**/.docker/config.json"
+      #     allowFiles:                              # Path globs exempted from forbiddenFiles (default: .env.example and other dotenv templates).
+      #       - "**/.env.example"
+      #       - "**/.env.sample"
+      #       - "**/.env.template"
+      #       - "**/.env.dist"
+      #   scan:                                      # Image vulnerability scan (scan-image, and in release before anything is pushed).
+      #     enabled: true                            # Scan every platform's image for known vulnerabilities before it is published.
+      #     scanner: trivy                           # trivy image or grype, on the exported image (no registry involved).
+      #     failOn: high                             # Fail on a vulnerability of this severity or above; none reports without failing.
+      #     ignoreUnfixed: false                     # Fail only on vulnerabilities that have a fixed version.
+      #     ignore: []                               # Accepted vulnerabilities (CVE or GHSA id), each with a reason and the last day it applies; an expired entry fails the scan.
+      #   sign:                                      # cosign signatures and SBOM attestations: with --signing-key, or keyless with --oidc-token.
+      #     transparencyLog: true                    # Record signatures in the public Rekor log (keyless signing needs it; turn off for private images signed with a key).
+
+      # release:                                     # Releases: \`dagger call release --tag v1.2.0\` runs every gate, builds, checks, scans, signs and publishes the image, and creates the release with its artifacts.
+      #   image: ghcr.io/<owner>/<name>              # Image to publish, without tag, like ghcr.io/acme/go-service. Required by \`dagger call release\` (or image.name).
       #   registryUsername: pipeline                 # Registry user for the token given as --registry-token (GHCR: any non-empty name).
       #   dockerfile: Dockerfile                     # Dockerfile, relative to the project.
       #   platforms: [linux/amd64, linux/arm64]      # Platforms of the multi-arch image.
+      #   packages: true                             # Attach the language's package: npm pack's tarball (not for a private package), Python's sdist and wheel.
+
+      # deploy:                                      # Deploys: \`dagger call deploy --environment staging --image <repo>@sha256:... --kubeconfig file://...\`.
+      #   fieldManager: pipeline                     # The server-side apply field manager.
+      #   environments: {}                           # The environments, by name: \`dagger call deploy --environment <name>\`.
+
+      # ci:                                          # How \`pipeline wrappers\` writes the CI files: triggers, the failure notification, coverage upload, the release's environment.
+      #   schedule: []                               # Scheduled runs, as cron lines (UTC), e.g. a nightly scan against new vulnerability data: GitHub's on.schedule; on GitLab, create the schedule under Build > Pipeline schedules (the ci job runs in it).
+      #   manual: false                              # Allow manual runs: GitHub's workflow_dispatch (Run workflow), GitLab's Run pipeline (source web).
+      #   codecov: false                             # Upload the Cobertura coverage to Codecov after the tests (GitHub, with the CODECOV_TOKEN secret); GitLab shows coverage natively.
       "
     `);
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../pipeline/src/config/load.js";
@@ -26,7 +27,9 @@ describe("pipeline.schema.json", () => {
 
   // What an editor flags is what `pipeline validate` rejects: the same patterns, bounds and null handling.
   const digest = `sha256:${"ab".repeat(32)}`;
-  const validate = new Ajv2020({ strict: true, allErrors: true }).compile(pipelineJsonSchema());
+  // Formats as editors check them (release.apiUrl is a uri); ajv-formats is CommonJS, its default export wrapped under NodeNext.
+  const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+  const validate = addFormats(new Ajv2020({ strict: true, allErrors: true })).compile(pipelineJsonSchema());
   it.each([
     "",
     "stages:\n",
