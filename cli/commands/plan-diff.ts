@@ -38,8 +38,11 @@ export async function planDiff(options: PlanDiffOptions): Promise<PlanDiff> {
   try {
     const baseRoot = checkout ? checkout.dir : sourceRoot((options.base as { source: string }).source);
     const baseLabel = ref !== undefined ? `${options.source} at ${ref}` : baseRoot;
-    const base = await planOrExplain({ ...options, source: baseRoot }, baseLabel);
-    const head = await planFunction(options);
+    // Against a ref, both sides plan without the checkout's history: the ref's tree has no .git of its own,
+    // and the history readers (git metadata, the history's secret scan) would only ever show as new.
+    const withoutHistory = ref !== undefined;
+    const base = await planOrExplain({ ...options, source: baseRoot, withoutHistory }, baseLabel);
+    const head = await planFunction({ ...options, withoutHistory });
     const { execs, removed } = compareExecs(
       { records: base.recording.records, inputs: new CacheInputs(new SourceFiles(baseRoot)) },
       { records: head.recording.records, inputs: new CacheInputs(new SourceFiles(headRoot)) },

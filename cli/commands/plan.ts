@@ -27,7 +27,15 @@ export interface PlanOptions {
    * (recording-engine/waves.ts), which is what the plan's groups read.
    */
   execLatencyMs?: number;
+  /**
+   * Give the checkout's history (a defaulted Directory argument that uploads .git alone: `--git`)
+   * as an empty folder: what `--diff <ref>` does, as a ref's tree comes without its .git.
+   */
+  withoutHistory?: boolean;
 }
+
+/** A defaulted Directory argument that uploads the checkout's .git and nothing else. */
+const isHistoryParam = (param: ModuleParam) => param.ignore?.length === 2 && param.ignore[0] === "*" && param.ignore[1] === "!.git";
 
 export interface PlanTimings {
   /** Loading the module's code. */
@@ -61,7 +69,11 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
       const source = dag.host().directory(root, { exclude: signature.sourceIgnore });
       // An absent argument is undefined, except a Directory with a defaultPath: `dagger call` uploads that folder of the source.
       const values = (params: readonly ModuleParam[], given: readonly CallArg[]) =>
-        params.map((p, i) => (given[i] === undefined && p.defaultPath !== undefined ? dag.host().directory(join(root, p.defaultPath), { exclude: p.ignore ?? [] }) : toSdkValue(given[i])));
+        params.map((p, i) => {
+          if (given[i] !== undefined || p.defaultPath === undefined) return toSdkValue(given[i]);
+          if (options.withoutHistory && isHistoryParam(p)) return dag.directory();
+          return dag.host().directory(join(root, p.defaultPath), { exclude: p.ignore ?? [] });
+        });
       const Module = Pipeline as unknown as new (...a: unknown[]) => Record<string, (...a: unknown[]) => Promise<unknown>>;
       const pipeline = new Module(source, ...values(signature.constructorParams, args.constructorArgs));
       return describeReturn(await pipeline[fn.name]!(...values(fn.params, args.functionArgs)));

@@ -25,7 +25,8 @@ describe("dogfooding", () => {
   it("plans ci on the repository root as its own lint, type-check, tests with coverage, property tests and benchmarks", async () => {
     const { document: plan } = await planFunction({ fn: "ci", source: REPO });
     const runs = plan.groups.flatMap((g) => g.containers);
-    expect(new Set(runs.map((r) => r.image))).toEqual(new Set([IMAGES.node]));
+    // Node for the stages; the scanners' own images (osv-scanner for the lockfile); git reads the checkout's history.
+    expect(new Set(runs.map((r) => r.image))).toEqual(new Set([IMAGES.node, IMAGES.gitleaks, IMAGES.osvScanner, IMAGES.semgrep, IMAGES.trivy, IMAGES.hadolint, IMAGES.git]));
     const shown = (exec: Exec | undefined) => (exec ? exec.argv.join(" ") + (exec.exitCode === "read" ? "  (exit code read, not thrown)" : "") : "");
     const stageExecs = runs.map((r) => shown(r.execs[r.execs.length - 1]));
     expect(stageExecs).toEqual(
@@ -34,12 +35,12 @@ describe("dogfooding", () => {
         "npm run typecheck  (exit code read, not thrown)",
         "npm run bench  (exit code read, not thrown)",
         expect.stringMatching(/^npx --no vitest run --coverage\.enabled --coverage\.reporter=cobertura .*--outputFile\.junit=/),
-        expect.stringMatching(/^npx --no vitest run test\/unit\/engine\.property\.test\.ts --reporter=default /),
+        expect.stringMatching(/^npx --no vitest run test\/unit\/engine\.property\.test\.ts (\S+\.property\.test\.ts )*--reporter=default /),
       ]),
     );
-    // Four in one concurrent group, then the benchmarks alone, each after one shared `npm ci`.
-    expect(plan.groups.map((g) => g.containers.length)).toEqual([4, 1]);
+    // The four Node stages, six scanners (gitleaks twice: tree and history) and the git reader in one concurrent group, then the benchmarks alone, each Node one after one shared `npm ci`.
+    expect(plan.groups.map((g) => g.containers.length)).toEqual([4 + 6 + 1, 1]);
     expect(shown(plan.groups[1]!.containers[0]!.execs.at(-1))).toBe("npm run bench  (exit code read, not thrown)");
-    for (const run of runs) expect(run.execs[0]?.argv.join(" ")).toBe("npm ci --no-audit --no-fund");
+    for (const run of runs.filter((r) => r.image === IMAGES.node)) expect(run.execs[0]?.argv.join(" ")).toBe("npm ci --no-audit --no-fund");
   });
 });

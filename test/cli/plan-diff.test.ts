@@ -92,7 +92,8 @@ describe("plan --diff: which execs would re-run, and why", () => {
     expect(bench?.causes).toContainEqual(expect.objectContaining({ input: "argument", change: "modified" }));
     const text = await cli("plan", "ci", "--source", head, "--diff-source", base);
     expect(text.out).toMatch(/^Cache keys of `dagger call ci` on .*, against .*:\n {2}\d+ re-run, \d+ new, \d+ cached\./);
-    expect(text.out).toContain("      file pipeline.yaml added (copy to /src)");
+    // The tools' copies leave pipeline.yaml out (toolInputs); the tree's secret scan reads it.
+    expect(text.out).toContain("      file pipeline.yaml added (copy to /repo)");
     expect(text.out).toMatch(/its arguments modified: .* → /);
   });
 

@@ -32,7 +32,15 @@ const SOURCE_FILE: Record<ExampleName, string> = {
   "python-service": "app/money.py",
 };
 
+/** The secret scan of the working tree reads every file: a token pasted into README.md or a workflow is a leak like any other. */
+const isTreeSecretScan = (key: string) => (JSON.parse(key) as Step[]).some((step) => step.field === "withExec" && JSON.stringify(step.args["args"]).startsWith('["gitleaks","dir"'));
+
+/** The exec keys of every tool but the tree's secret scan (see isTreeSecretScan). */
 async function ciExecKeys(name: ExampleName, files: Record<string, string>): Promise<string[]> {
+  return (await allCiExecKeys(name, files)).filter((key) => !isTreeSecretScan(key));
+}
+
+async function allCiExecKeys(name: ExampleName, files: Record<string, string>): Promise<string[]> {
   const root = copyExample(name, { "pipeline.yaml": CONFIG, ...files });
   const { engine } = await recordRun(async () => (await pipelineOn(root)).ci());
   return execKeys(engine.records);
@@ -44,6 +52,13 @@ describe.each(Object.keys(SOURCE_FILE) as ExampleName[])("%s: the exec keys of c
     // Lint, test, property tests and bench each ran their tools: there is something to compare.
     expect(before.length).toBeGreaterThanOrEqual(5);
     expect(after).toEqual(before);
+  });
+
+  it("but the secret scan of the tree reads every file, docs and CI files included", async () => {
+    const [before, after] = [await allCiExecKeys(name, {}), await allCiExecKeys(name, NOT_TOOL_INPUTS["README.md"]!)];
+    const changed = after.filter((key) => !before.includes(key));
+    expect(changed.length).toBe(1);
+    expect(isTreeSecretScan(changed[0]!)).toBe(true);
   });
 
   it("change when a source file does, except the dependency install's (its inputs are the manifests)", async () => {

@@ -14,7 +14,7 @@ import * as args from "./args.js";
  * The .netrc for private modules, during the download only: go reads NETRC,
  * and git (which go runs for a GOPRIVATE module) reads $HOME/.netrc, the same file.
  */
-const NETRC: SecretFile = { path: `${NON_ROOT_HOME}/.netrc`, env: "NETRC", owner: NON_ROOT_USER };
+export const NETRC: SecretFile = { path: `${NON_ROOT_HOME}/.netrc`, env: "NETRC", owner: NON_ROOT_USER };
 
 /**
  * Go toolchain (in `image`: Go's, or golangci-lint's, which has Go): as a

@@ -13,7 +13,7 @@ import * as args from "./args.js";
 
 const PIP_CACHE = "/cache/pip";
 /** The pip.conf, during the installs only; the pinned tools' too, as a private index may be the only one there is. */
-const PIP_CONF: SecretFile = { path: "/run/secrets/pip.conf", env: "PIP_CONFIG_FILE" };
+export const PIP_CONF: SecretFile = { path: "/run/secrets/pip.conf", env: "PIP_CONFIG_FILE" };
 
 /**
  * Python toolchain: the pipeline's pinned tools, then the project's

@@ -1,11 +1,12 @@
 import { dag, type Container, type Directory, type File } from "@dagger.io/dagger";
-import { goToolchain } from "../go/index.js";
-import { withRerun } from "../call-inputs.js";
+import { goToolchain, NETRC } from "../go/index.js";
+import { withRerun, withSecretDuring, type RegistryAccess } from "../call-inputs.js";
 import type { ToolchainOptions } from "../toolchain.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../non-root.js";
 import { GO_SCAN_TOOLS, PYTHON_SCAN_TOOLS } from "../pins.js";
 import { hasFile, type Project } from "../project.js";
 import { REQUIREMENT_FILES } from "../python/args.js";
+import { PIP_CONF } from "../python/index.js";
 import { runTool, timed, type StageResult } from "../stage.js";
 import * as args from "./args.js";
 import type { FailOn, IgnoreRule } from "./gate.js";
@@ -78,7 +79,7 @@ export function scanStage(project: Project, repository: Repository, options: Sca
     }
     if (options.language === "node") planned.push({ key: "osvScanner", tool: "osv-scanner", category: "dependency", run: () => osvScanner(project, options, ctx) });
     if (options.language === "python") {
-      const container = pythonScanContainer(options.images.python);
+      const container = pythonScanContainer(options.images.python, options.toolchain.registries);
       planned.push({ key: "pipAudit", tool: "pip-audit", category: "dependency", run: () => pipAudit(container, project, options) });
       planned.push({ key: "bandit", tool: "bandit", category: "sast", run: () => bandit(container, project, options, ctx) });
     }
@@ -124,24 +125,24 @@ function withProject(container: Container, project: Project): Container {
  * after it, and a source change rebuilds nothing.
  */
 function goScanContainer(project: Project, options: ScanOptions, tool: string): { container: Container; binary: File } {
-  const binary = goToolBinary(options.toolchain.images.go, tool);
+  const binary = goToolBinary(options.toolchain.images.go, tool, options.toolchain.registries);
   return { container: goToolchain.container(project, options.toolchain).withFile(`/usr/local/bin/${goBinaryName(tool)}`, binary), binary };
 }
 
 const GO_TOOLS_BIN = "/tmp/go-tools";
 
-function goToolBinary(image: string, tool: string): File {
+/** The tool built as the Go toolchain downloads: GOPRIVATE set, the .netrc mounted for the download alone (a company's GOPROXY may want it). */
+function goToolBinary(image: string, tool: string, registries: RegistryAccess): File {
+  const base = dag.container().from(image);
   return unprivileged(
-    dag
-      .container()
-      .from(image)
+    (registries.goprivate ? base.withEnvVariable("GOPRIVATE", registries.goprivate) : base)
       .withMountedCache("/go/pkg/mod", dag.cacheVolume("go-mod"), { owner: NON_ROOT_USER })
       .withMountedCache("/cache/go-build", dag.cacheVolume("go-build"), { owner: NON_ROOT_USER })
       .withEnvVariable("GOCACHE", "/cache/go-build")
       .withEnvVariable("GOMODCACHE", "/go/pkg/mod")
       .withEnvVariable("GOBIN", GO_TOOLS_BIN),
   )
-    .withExec(["go", "install", tool])
+    .with((c) => withSecretDuring(c, registries.netrc, NETRC, (install) => install.withExec(["go", "install", tool])))
     .file(`${GO_TOOLS_BIN}/${goBinaryName(tool)}`);
 }
 
@@ -164,18 +165,21 @@ async function gosec({ container, binary }: GoScan, ctx: { root: string; folder:
   return interpret({ tool: "gosec", category: "sast", run, okExits: [0], report: run.files[args.REPORTS.gosec], parse: (text) => parseGosec(text, ctx) });
 }
 
-/** The Python image with bandit and pip-audit (pip's cache in its volume while installing), then unprivileged. */
-function pythonScanContainer(image: string): Container {
+/**
+ * The Python image with bandit and pip-audit, installed with the pip cache and the pip.conf a private
+ * index may need, then unprivileged without either (pip-audit keeps its own cache, see pipAudit).
+ */
+function pythonScanContainer(image: string, registries: RegistryAccess): Container {
+  const base = dag
+    .container()
+    .from(image)
+    .withMountedCache("/cache/pip", dag.cacheVolume("pip"))
+    .withEnvVariable("PIP_CACHE_DIR", "/cache/pip")
+    .withEnvVariable("PIP_DISABLE_PIP_VERSION_CHECK", "1");
   return unprivileged(
-    dag
-      .container()
-      .from(image)
-      .withMountedCache("/cache/pip", dag.cacheVolume("pip"))
-      .withEnvVariable("PIP_CACHE_DIR", "/cache/pip")
-      .withEnvVariable("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-      .withExec(["pip", "install", ...PYTHON_SCAN_TOOLS])
-      .withoutEnvVariable("PIP_CACHE_DIR")
-      .withMountedCache(args.CACHES.pipAudit, dag.cacheVolume("pip-audit"), { owner: NON_ROOT_USER }),
+    withSecretDuring(base, registries.pipConf, PIP_CONF, (install) => install.withExec(["pip", "install", ...PYTHON_SCAN_TOOLS]))
+      .withoutMount("/cache/pip")
+      .withoutEnvVariable("PIP_CACHE_DIR"),
   );
 }
 
@@ -194,6 +198,7 @@ async function pipAudit(container: Container, project: Project, options: ScanOpt
   if (hasFile(project, "pyproject.toml")) inputs.push({ project: "." });
   if (inputs.length === 0) return notRun("pip-audit", "dependency", `no ${[...REQUIREMENT_FILES, "pyproject.toml"].join(" or ")}`);
   const manifests = container
+    .withMountedCache(args.CACHES.pipAudit, dag.cacheVolume("pip-audit"), { owner: NON_ROOT_USER })
     .withDirectory(args.PROJECT_ROOT, project.toolInputs, { include: [...REQUIREMENT_FILES, "pyproject.toml", "requirements/**", "constraints*.txt"], owner: NON_ROOT_USER })
     .withWorkdir(args.PROJECT_ROOT);
   const reports = await Promise.all(
