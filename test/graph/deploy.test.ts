@@ -113,7 +113,7 @@ describe("deploy with kustomize", () => {
     const [validate, , , apply] = commands.slice(3);
     expect(validate).toContain("--dry-run=server");
     expect(apply).not.toContain("--dry-run=server");
-    expect(apply).toEqual(["kubectl", "apply", "--server-side", "--field-manager=pipeline", "--filename", ".pipeline-deploy/manifests.yaml", "--output", "name", "--request-timeout=60s"]);
+    expect(apply).toEqual(["kubectl", "apply", "--server-side", "--field-manager=pipeline", "--force-conflicts", "--filename", ".pipeline-deploy/manifests.yaml", "--output", "name", "--request-timeout=60s"]);
     expect(commands[7]).toEqual(["kubectl", "rollout", "status", "deployment/go-service", "--namespace", "go-service-staging", "--watch=true", "--timeout=120s"]);
     expect(commands[8]).toEqual(["curl", "--silent", "--show-error", "--output", "/dev/null", "--write-out", "%{http_code}", "--max-time", "10", "--url", "https://staging.example.com/healthz"]);
     expect(result).toContain("✅ Deployed to staging");

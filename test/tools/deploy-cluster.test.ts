@@ -77,7 +77,7 @@ describe.skipIf(unavailable !== undefined)("deploy to a real API server", { time
     source: { kind: "kustomize", overlay: "deploy/overlays/staging" },
     namespace: undefined,
     fieldManager: "pipeline",
-    forceConflicts: false,
+    forceConflicts: true,
     rolloutTimeoutMs: 60_000,
     rollback: true,
     health: { probe: { kind: "url", url: healthUrl, expectStatus: [200], timeoutMs: 2000 }, policy },
@@ -129,11 +129,20 @@ describe.skipIf(unavailable !== undefined)("deploy to a real API server", { time
   });
 
   it("rolls back a rollout that never finishes (pods never ready), before any health probe", async () => {
-    const { report } = await deploy(plan(STUCK, { rolloutTimeoutMs: 5000 }));
-    expect(report.verdict?.status).toBe("rolled back");
+    const { report, summary } = await deploy(plan(STUCK, { rolloutTimeoutMs: 5000 }));
+    expect(report.verdict?.status, summary).toBe("rolled back");
     expect(report.verdict?.headline).toContain("not rolled out within 5s");
     expect(report.health).toBeUndefined();
     expect((await deployment("go-service-staging")).spec.template.spec.containers[0]!.image).toBe(GOOD);
+  });
+
+  it("with forceConflicts off, refuses to take back the image a rollback's kubectl owns, naming it, and applies nothing", async () => {
+    // The rollbacks above left .spec.template's image to kubectl rollout undo's field manager.
+    const before = await deployment("go-service-staging");
+    const { report, summary } = await deploy(plan(NEXT, { forceConflicts: false }));
+    expect(report.verdict?.status, summary).toBe("not rolled back");
+    expect(report.verdict?.headline).toMatch(/validate failed: .*conflict with "kubectl.*\.spec\.template\.spec\.containers\[name="go-service"\]\.image/);
+    expect((await deployment("go-service-staging")).spec.template.spec.containers[0]!.image).toBe(before.spec.template.spec.containers[0]!.image);
   });
 
   it("deploys the chart with Helm 4 and rolls a failing upgrade back to the revision that served", async () => {

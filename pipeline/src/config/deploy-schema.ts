@@ -156,7 +156,12 @@ const environment = z
     rolloutTimeout: duration("deploy.environments.<name>.rolloutTimeout", "5m").describe("How long `kubectl rollout status` waits, for all workloads together."),
     health: health.optional(),
     rollback: z.boolean().default(true).describe("On a failed rollout or health check, go back to the revision that ran before, and wait until it is healthy."),
-    forceConflicts: z.boolean().default(false).describe("kubectl apply --force-conflicts: take over fields another field manager owns (e.g. after kubectl edit)."),
+    forceConflicts: z
+      .boolean()
+      .default(true)
+      .describe(
+        "kubectl apply --force-conflicts: the manifests win over fields another field manager took (a kubectl edit, and the pipeline's own rollback: kubectl rollout undo owns the image it restored), as GitOps controllers apply. false refuses such a deploy, naming the field and its manager.",
+      ),
   })
   .superRefine((value, ctx) => {
     const modes = (["kustomize", "helm", "gitops"] as const).filter((key) => value[key] !== undefined);

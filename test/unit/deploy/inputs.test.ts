@@ -106,7 +106,7 @@ describe("deploy in pipeline.yaml", () => {
     expect(loaded.config.deploy.environments["staging"]).toMatchObject({
       rolloutTimeout: "5m",
       rollback: true,
-      forceConflicts: false,
+      forceConflicts: true,
       health: { attempts: 10, initialDelay: "5s", interval: "2s", backoffFactor: 2, maxInterval: "30s", timeout: "10s", deadline: "5m", successThreshold: 1 },
     });
     expect(loaded.config.deploy.images).toEqual(DEPLOY_IMAGES);
