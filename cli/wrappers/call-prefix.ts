@@ -16,7 +16,7 @@ const EXAMPLE = "--module github.com/acme/pipeline@v1.2.0";
 /**
  * The command line every wrapper step starts with, filled into `{{DAGGER_CALL}}`:
  * - with `module`: the published module, called on the user's checkout
- *   (constructor flags such as `--source` go before the function name);
+ *   (constructor flags such as `--source` and `--git` go before the function name);
  * - without it, in this module's own repository: plain `dagger call`, which
  *   loads the dagger.json at the root (how this repository's CI runs);
  * - without it elsewhere: a usage error, since `dagger call` would find no module.
@@ -31,7 +31,8 @@ export function daggerCallPrefix(outDir: string, module: string | undefined): st
         EXIT.usage,
       );
     }
-    return `dagger -m ${module} call --source=.`;
+    // --git=. too: a defaultPath of a remote module is its own repository, so the history would be the module's.
+    return `dagger -m ${module} call --source=. --git=.`;
   }
   const own = moduleIdentity(OWN_DAGGER_JSON);
   if (own !== undefined && moduleIdentity(join(outDir, "dagger.json")) === own) return "dagger call";

@@ -70,9 +70,16 @@ describe("generated GitHub Actions workflows", () => {
     expect(problems[0]?.message).toContain('"github.event.pull_request.title" is potentially untrusted');
   });
 
+  it("check out the whole history without keeping the token: the history's secret scan and the release notes read it", () => {
+    for (const name of NAMES) {
+      const checkout = steps(name).find((s) => s.uses?.startsWith("actions/checkout@"));
+      expect(checkout?.with, name).toEqual({ "persist-credentials": false, "fetch-depth": 0 });
+    }
+  });
+
   it("call the published module on the user's checkout in a user's repository, plain `dagger call` in this one", () => {
     const calls = (set: typeof files) => [...steps("ci", set), ...steps("release", set)].flatMap((s) => (s.run?.startsWith("dagger ") ? [s.run] : []));
-    const prefix = `dagger -m ${MODULE} call --source=.`;
+    const prefix = `dagger -m ${MODULE} call --source=. --git=.`;
     expect(calls(files)).toEqual([
       `${prefix} reports export --path reports`,
       `${prefix} ci`,
@@ -124,8 +131,8 @@ describe("generated GitHub Actions workflows", () => {
       expect(text(name)).not.toMatch(/\{\{[A-Z_]+\}\}/);
     }
     const runs = steps("ci").map((s) => s.run ?? s.uses);
-    expect(runs.indexOf(`dagger -m ${MODULE} call --source=. reports export --path reports`)).toBeLessThan(
-      runs.indexOf(`dagger -m ${MODULE} call --source=. ci`),
+    expect(runs.indexOf(`dagger -m ${MODULE} call --source=. --git=. reports export --path reports`)).toBeLessThan(
+      runs.indexOf(`dagger -m ${MODULE} call --source=. --git=. ci`),
     );
     const upload = steps("ci").find((s) => s.uses?.startsWith("actions/upload-artifact@"));
     expect(upload).toMatchObject({ if: "always()", with: { path: "reports" } });

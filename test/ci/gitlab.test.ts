@@ -57,7 +57,7 @@ describe("generated .gitlab-ci.yml", () => {
   it("installs the pinned Dagger, exports the reports, then gives the verdict, through the published module in a user's repository", () => {
     expect(config.default.before_script).toContain(`DAGGER_VERSION=${pinnedDaggerVersion()} BIN_DIR=/usr/local/bin sh /tmp/install-dagger.sh`);
     expect(text).not.toMatch(/\{\{[A-Z_]+\}\}/);
-    const prefix = `dagger -m ${MODULE} call --source=.`;
+    const prefix = `dagger -m ${MODULE} call --source=. --git=.`;
     expect(config.ci.script).toEqual([`${prefix} reports export --path reports`, "cat reports/summary.md", `${prefix} ci`]);
     expect(config.release.script).toEqual([`${prefix} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`]);
     expect(text).not.toMatch(/dagger call/);
@@ -71,6 +71,10 @@ describe("generated .gitlab-ci.yml", () => {
         coverage_report: { coverage_format: "cobertura", path: "reports/test/coverage.cobertura.xml" },
       },
     });
+  });
+
+  it("clones the whole history: the history's secret scan and the release notes read it", () => {
+    expect(config.variables["GIT_DEPTH"]).toBe("0");
   });
 
   it("fails the job when the install script cannot be downloaded, even under a plain `sh -e`", async () => {
@@ -116,8 +120,9 @@ describe("generated .gitlab-ci.yml", () => {
     expect("42 tests: 42 passed, 0 failed, 0 skipped".match(regex)).toBeNull();
   });
 
+  // 34: GIT_DEPTH (the whole history, for the history's secret scan and the notes) on top of the 33 of before.
   it("stays thin: at most about 30 lines of YAML besides comments", () => {
-    expect(text.split("\n").filter((line) => !/^\s*(#.*)?$/.test(line)).length).toBeLessThanOrEqual(33);
+    expect(text.split("\n").filter((line) => !/^\s*(#.*)?$/.test(line)).length).toBeLessThanOrEqual(34);
   });
 
   it.for(VARIANTS)("passes yamllint with ci/.yamllint.yml (%s)", async ([, path], ctx) => {

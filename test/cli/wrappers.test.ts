@@ -98,8 +98,8 @@ describe("writeWrappers: which module the wrappers call", () => {
     const dir = tempDir();
     writeWrappers({ provider: "gitlab", outDir: dir, module });
     const text = readFileSync(join(dir, ".gitlab-ci.yml"), "utf8");
-    expect(text).toContain(`    - dagger -m ${module} call --source=. reports export --path reports\n`);
-    expect(text).toContain(`    - dagger -m ${module} call --source=. ci\n`);
+    expect(text).toContain(`    - dagger -m ${module} call --source=. --git=. reports export --path reports\n`);
+    expect(text).toContain(`    - dagger -m ${module} call --source=. --git=. ci\n`);
   });
 
   it.each([
