@@ -76,28 +76,40 @@ function cannot(action: "list" | "write", path: string, fixPath: string, error: 
   return new CliError(action === "list" ? "INIT_CANNOT_LIST" : "INIT_CANNOT_WRITE", `cannot ${action} ${path}: ${failure.reason}.\n  Fix: ${fix}.`);
 }
 
-/** Keys that only one language uses, left out of the other languages' files. */
+/**
+ * Keys that only one language uses (the schema's description says so: "Go only: ..."), left out of the other
+ * languages' files: a Node project has no race detector, no gosec and no golangci-lint image to pin.
+ */
 export const LANGUAGE_ONLY_KEYS: Readonly<Record<string, { language: Language }>> = {
   "images.go": { language: "go" },
   "images.golangciLint": { language: "go" },
+  "images.distrolessStatic": { language: "go" },
   "images.node": { language: "node" },
+  "images.osvScanner": { language: "node" },
   "images.python": { language: "python" },
   "stages.test.race": { language: "go" },
+  "stages.scan.govulncheckDb": { language: "go" },
+  "stages.scan.tools.govulncheck": { language: "go" },
+  "stages.scan.tools.gosec": { language: "go" },
+  "stages.scan.tools.osvScanner": { language: "node" },
+  "stages.scan.tools.pipAudit": { language: "python" },
+  "stages.scan.tools.bandit": { language: "python" },
+  "image.main": { language: "go" },
+  "release.binaries": { language: "go" },
 };
 
 /**
- * Images every language's stages share (scan, SBOM, signing, git, image bases, deploy tools): the template leaves
- * them out, as a dozen digest pins a team rarely overrides; `pipeline schema` lists them.
+ * Images every language's stages share (the scan's gitleaks, semgrep, trivy and hadolint; git; the image
+ * stages' SBOM, scan and signing tools and their toolbox; the deploy tools): no template shows them, as a
+ * dozen digest pins a team rarely overrides, the same in every language; `pipeline schema` lists them.
  */
 export const SHARED_IMAGE_KEYS: readonly string[] = [
   "images.alpine",
   "images.cosign",
-  "images.distrolessStatic",
   "images.git",
   "images.gitleaks",
   "images.grype",
   "images.hadolint",
-  "images.osvScanner",
   "images.semgrep",
   "images.syft",
   "images.trivy",

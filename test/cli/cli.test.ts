@@ -94,16 +94,18 @@ describe("pipeline init", () => {
   });
 
   it.each([
-    ["go", ["go", "golangciLint"], true],
-    ["node", ["node"], false],
-    ["python", ["python"], false],
-  ] as const)("the %s template names only its own images, and the race detector only for Go", (language, images, race) => {
+    ["go", ["go", "golangciLint", "distrolessStatic"]],
+    ["node", ["node", "osvScanner"]],
+    ["python", ["python"]],
+  ] as const)("the %s template names only its own images and language-only keys, and no shared image", (language, images) => {
     const keys = leafKeys(parse(uncommented(configTemplate(language))));
     expect(keys.filter((key) => key.startsWith("images.")).sort()).toEqual(images.map((image) => `images.${image}`).sort());
-    expect(keys.includes("stages.test.race")).toBe(race);
+    const own = Object.entries(LANGUAGE_ONLY_KEYS).flatMap(([key, only]) => (only.language === language ? [key] : []));
+    expect(keys.filter((key) => key in LANGUAGE_ONLY_KEYS).sort()).toEqual(own.sort());
+    expect(keys.filter((key) => SHARED_IMAGE_KEYS.some((shared) => key === shared || key.startsWith(`${shared}.`)))).toEqual([]);
   });
 
-  it("LANGUAGE_ONLY_KEYS and SHARED_IMAGE_KEYS split every image, and LANGUAGE_ONLY_KEYS holds every key the schema calls language-only", () => {
+  it("LANGUAGE_ONLY_KEYS holds exactly the keys the schema calls language-only; every image is either that or in SHARED_IMAGE_KEYS", () => {
     const described = new Map<string, string | undefined>();
     const walk = (node: { description?: string; properties?: Record<string, object> }, path: string[]): void => {
       for (const [key, child] of Object.entries(node.properties ?? {})) {
@@ -115,14 +117,14 @@ describe("pipeline init", () => {
     walk(pipelineJsonSchema(), []);
     const languageOnly = [...described].flatMap(([key, description]) => {
       const only = /^(Go|Node|Python) only\b/.exec(description ?? "")?.[1]?.toLowerCase();
-      return only ? [[key, only]] : [];
+      return only ? [`${key}: ${only}`] : [];
     });
+    expect(Object.entries(LANGUAGE_ONLY_KEYS).map(([key, only]) => `${key}: ${only.language}`).sort()).toEqual(languageOnly.sort());
     const images = [...described.keys()].filter((key) => key.startsWith("images."));
-    const languageImages = images.filter((key) => !SHARED_IMAGE_KEYS.includes(key));
+    expect(images.filter((key) => (key in LANGUAGE_ONLY_KEYS) === SHARED_IMAGE_KEYS.includes(key)), "images in both lists or in neither").toEqual([]);
     expect(SHARED_IMAGE_KEYS.filter((key) => !images.includes(key) && key !== "deploy.images"), "shared keys that are no image").toEqual([]);
-    expect(Object.keys(LANGUAGE_ONLY_KEYS).sort()).toEqual([...languageImages, ...languageOnly.map(([key]) => key!)].sort());
-    for (const [key, language] of languageOnly) expect(LANGUAGE_ONLY_KEYS[key!]?.language, key).toBe(language);
-    // An image named after a language belongs to it (images.golangciLint is Go's by the table alone).
+    expect(described.has("deploy.images")).toBe(true);
+    // An image named after a language belongs to it.
     for (const language of LANGUAGES) expect(LANGUAGE_ONLY_KEYS[`images.${language}`]?.language).toBe(language);
   });
 
@@ -151,7 +153,8 @@ describe("pipeline init", () => {
       # workdir: .                                   # The project's folder, relative to the repository root (for monorepos).
 
       # images:                                      # Tool images, each pinned by a version tag or a digest: a floating tag like latest or alpine is rejected.
-      #   node: node:24.21.0-bookworm-slim@sha256:2fe369e969550cde8e867afc3fe370b260140cab4a23d467074295b42163d553  # Node and npm: every stage.
+      #   node: node:24.21.0-bookworm-slim@sha256:2fe369e969550cde8e867afc3fe370b260140cab4a23d467074295b42163d553  # Node only: node and npm, for every stage.
+      #   osvScanner: ghcr.io/google/osv-scanner:v2.3.6@sha256:2e07e642463100474fc5e214b66e6beccbd6bfa63dd3fbf047b3f755e78a6cfe  # Node only: osv-scanner, the scan stage's dependency scan of the lockfile.
 
       # toolInputs:                                  # What the lint, test and bench containers get of the project: all of it but the files no tool reads, so editing docs, CI files or pipeline.yaml reruns nothing.
       #   exclude:                                   # Glob patterns, relative to the project folder, of files the tool containers leave out (a later pattern wins; \`!\` keeps a match). Setting it replaces the defaults: keep in whatever a test or build reads, like Markdown a test or a go:embed opens, or CI files a test checks.
@@ -191,21 +194,15 @@ describe("pipeline init", () => {
       #     failOn: high                             # Fail on any finding of this severity or above that the ignore file does not accept; none reports without failing. A scanner that cannot scan always fails.
       #     ignoreFile: .pipeline/scan-ignore.yaml   # Accepted findings, relative to the project: each entry needs id, path, reason and expires (YYYY-MM-DD); an expired entry fails the scan.
       #     history: true                            # Also scan every commit for secrets when the source has its .git.
-      #     govulncheckDb: https://vuln.go.dev       # The Go vulnerability database govulncheck reads (-db): vuln.go.dev or a mirror of it.
       #     tools:                                   # Each scanner on or off.
-      #       govulncheck: true                      # Go: known vulnerabilities the code reaches (govulncheck).
-      #       gosec: true                            # Go: SAST (gosec).
-      #       osvScanner: true                       # Node: known vulnerabilities in the lockfile (osv-scanner).
-      #       pipAudit: true                         # Python: known vulnerabilities in requirements files and pyproject.toml (pip-audit).
+      #       osvScanner: true                       # Node only: known vulnerabilities in the lockfile (osv-scanner).
       #       semgrep: true                          # SAST with the bundled rules and the project's .semgrep/ (semgrep).
-      #       bandit: true                           # Python: SAST (bandit).
       #       gitleaks: true                         # Secrets in the working tree and the history (gitleaks).
       #       trivy: true                            # Misconfiguration of Dockerfiles, Kubernetes manifests, Helm charts, Terraform (trivy config).
       #       hadolint: true                         # Dockerfile lint (hadolint).
 
       # image:                                       # The container image: build, policy, scan, SBOM, signing and tags.
       #   buildArgs: {}                              # Build arguments; VERSION, REVISION and SOURCE_DATE_EPOCH are set by the pipeline.
-      #   main: .                                    # Go, no Dockerfile: the package to build into /app/server.
       #   tags:                                      # Tags of \`publish\`; a release adds X.Y.Z, X.Y, X and latest (a prerelease only its own).
       #     mainBranches: [main, master]             # Branches whose builds \`publish\` tags sha-<short>.
       #     branch: false                            # Also tag each build with its branch name (made tag-safe).

@@ -12,10 +12,27 @@ describe("pipeline.schema.json", () => {
     expect(committed).toEqual(pipelineJsonSchema());
   });
 
-  it("documents every key and rejects unknown ones", () => {
-    const schema = pipelineJsonSchema() as { additionalProperties: boolean; properties: Record<string, { description?: string }> };
-    expect(schema.additionalProperties).toBe(false);
-    for (const [key, value] of Object.entries(schema.properties)) expect(value.description, key).toBeTruthy();
+  it("documents every key, at every depth, and rejects unknown ones", () => {
+    const schema = pipelineJsonSchema();
+    expect(schema["additionalProperties"]).toBe(false);
+    // Keys sit under `properties` anywhere: in sections, list items (items), maps (additionalProperties), anyOf branches.
+    const undocumented: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) return node.forEach((child) => walk(child, path));
+      if (node === null || typeof node !== "object") return;
+      for (const [field, child] of Object.entries(node)) {
+        if (field !== "properties") {
+          walk(child, field === "items" || field === "additionalProperties" ? `${path}[]` : path);
+          continue;
+        }
+        for (const [key, value] of Object.entries(child as Record<string, { description?: string }>)) {
+          if (!value.description) undocumented.push(`${path}${path ? "." : ""}${key}`);
+          walk(value, `${path}${path ? "." : ""}${key}`);
+        }
+      }
+    };
+    walk(schema, "");
+    expect(undocumented).toEqual([]);
   });
 
   it("keeps the defaults of sections that may be left empty, and allows null only there", () => {
@@ -54,6 +71,9 @@ describe("pipeline.schema.json", () => {
     "stages:\n  bench:\n    baseline: /tmp/b.json\n",
     "release:\n  dockerfile: docker/Dockerfile\n",
     "release:\n  dockerfile: ../Dockerfile\n",
+    "release:\n  binaries:\n",
+    "release:\n  apiUrl: https://github.example.com/api/v3\n",
+    "release:\n  apiUrl: github.example.com\n",
   ])("the JSON Schema and the loader agree on %j", (text) => {
     const data: unknown = parse(text) ?? {};
     expect(validate(data), JSON.stringify(validate.errors)).toBe(loadConfig(text).ok);

@@ -120,6 +120,14 @@ describe("pipeline.yaml errors", () => {
     `);
   });
 
+  it("names a required key left out, and the section to add it to", () => {
+    expect(problems("image:\n  healthcheck:\n    interval: 10s\n").map(formatProblem).join("\n")).toMatchInlineSnapshot(`
+      "pipeline.yaml:3:5 image.healthcheck.command: missing key "command", which takes an array
+        Fix: add command (an array) to image.healthcheck"
+    `);
+    expect(problems("ci:\n  notify: {}\n")).toMatchObject([{ path: "ci.notify.webhook", message: 'missing key "webhook", which takes a string', fix: "add webhook (a string) to ci.notify" }]);
+  });
+
   it("rejects unpinned images and paths that leave the repository", () => {
     const [image] = problems("images:\n  go: golang\n");
     expect(image).toMatchObject({ path: "images.go", line: 2, column: 7 });

@@ -28,7 +28,7 @@ const day = matching(/^\d{4}-\d{2}-\d{2}$/, (value) => ({
 const policy = section(
   z.strictObject({
     disable: z
-      .array(z.strictObject({ rule: z.enum(POLICY_RULES), reason: z.string().min(1).describe("Why the team accepts this; shown in every summary.") }))
+      .array(z.strictObject({ rule: z.enum(POLICY_RULES).describe("The rule to turn off."), reason: z.string().min(1).describe("Why the team accepts this; shown in every summary.") }))
       .default([])
       .describe(`Rules turned off, each with its reason: ${POLICY_RULES.join(", ")}.`),
     requiredLabels: emptyIsAbsent(z.array(z.string().min(1)).default([...DEFAULT_REQUIRED_LABELS])).describe("Labels every image must carry, non-empty."),
@@ -46,7 +46,13 @@ const scan = section(
     failOn: z.enum(["critical", "high", "medium", "low", "none"]).default("high").describe("Fail on a vulnerability of this severity or above; none reports without failing."),
     ignoreUnfixed: z.boolean().default(false).describe("Fail only on vulnerabilities that have a fixed version."),
     ignore: z
-      .array(z.strictObject({ id: z.string().min(1), reason: z.string().min(1), expires: day }))
+      .array(
+        z.strictObject({
+          id: z.string().min(1).describe("The vulnerability's CVE or GHSA id, as the scanner reports it."),
+          reason: z.string().min(1).describe("Why the team accepts it; shown in every summary."),
+          expires: day.describe("The last day the entry applies (YYYY-MM-DD); from the next day on, the scan fails on it again."),
+        }),
+      )
       .default([])
       .describe("Accepted vulnerabilities (CVE or GHSA id), each with a reason and the last day it applies; an expired entry fails the scan."),
   }),
@@ -55,10 +61,10 @@ const scan = section(
 const healthcheck = z
   .strictObject({
     command: argv.describe("The probe, as an argv array (exec form: the image needs no shell)."),
-    interval: duration.default("30s"),
-    timeout: duration.default("5s"),
-    startPeriod: duration.default("5s"),
-    retries: z.number().int().min(1).default(3),
+    interval: duration.default("30s").describe("Time between probes."),
+    timeout: duration.default("5s").describe("How long one probe may take before it counts as failed."),
+    startPeriod: duration.default("5s").describe("Time after the start during which failed probes do not count."),
+    retries: z.number().int().min(1).default(3).describe("Failed probes in a row that make the container unhealthy."),
   })
   .optional()
   .describe("HEALTHCHECK of an image built without a Dockerfile.");
@@ -72,7 +78,7 @@ export const image = section(
     buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}).describe("Build arguments; VERSION, REVISION and SOURCE_DATE_EPOCH are set by the pipeline."),
     platforms: emptyIsAbsent(z.array(platform).min(1).optional()).describe("Platforms of the multi-arch image (default: release.platforms, linux/amd64 and linux/arm64)."),
     title: z.string().min(1).optional().describe("org.opencontainers.image.title; default: the image name's last segment."),
-    main: z.string().min(1).default(".").describe("Go, no Dockerfile: the package to build into /app/server."),
+    main: z.string().min(1).default(".").describe("Go only, without a Dockerfile: the package to build into /app/server."),
     command: argv.optional().describe("No Dockerfile: the image's command (Go: arguments of /app/server; Node and Python: the whole command, e.g. [node, dist/main.js])."),
     port: z.number().int().min(1).max(65535).optional().describe("No Dockerfile: the port the service listens on (EXPOSE)."),
     healthcheck,
@@ -93,9 +99,11 @@ export const image = section(
 ).describe("The container image: build, policy, scan, SBOM, signing and tags.");
 
 const binary = z.strictObject({
-  name: matching(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, (value) => ({ message: `expected a file name, got ${JSON.stringify(value)}`, fix: "use letters, digits, '.', '_' or '-', like go-service" })),
+  name: matching(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, (value) => ({ message: `expected a file name, got ${JSON.stringify(value)}`, fix: "use letters, digits, '.', '_' or '-', like go-service" })).describe(
+    "The binary's file name in the release (per platform: <name>_<version>_<os>_<arch>, .exe on Windows).",
+  ),
   package: z.string().min(1).default(".").describe("The Go package to build, like ./cmd/server."),
-  platforms: emptyIsAbsent(z.array(platform).min(1).default(["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64"])),
+  platforms: emptyIsAbsent(z.array(platform).min(1).default(["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64"])).describe("Platforms to build it for, as os/arch."),
 });
 
 export const release = section(
@@ -107,7 +115,7 @@ export const release = section(
     versionFile: insidePath("release.versionFile", "project", "VERSION")
       .optional()
       .describe("The file holding the project's version, checked against the tag; default: package.json, pyproject.toml or VERSION, whichever exists."),
-    binaries: z.array(binary).default([]).describe("Go binaries built per platform and attached to the release."),
+    binaries: emptyIsAbsent(z.array(binary).default([])).describe("Go only: binaries built per platform and attached to the release."),
     packages: z.boolean().default(true).describe("Attach the language's package: npm pack's tarball (not for a private package), Python's sdist and wheel."),
     provider: z.enum(["github", "gitlab", "none"]).optional().describe("Where the release is created; detected from the git remote when absent."),
     repository: z.string().regex(/^[\w.-]+(\/[\w.-]+)+$/).optional().describe("owner/name (GitLab: group/subgroup/name); detected from the git remote when absent."),

@@ -222,6 +222,8 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   const input = issue.input;
   switch (issue.code) {
     case "invalid_type":
+      // zod reports a required key that is absent as a value of the wrong type, undefined.
+      if (input === undefined && issue.path?.length) return `missing key "${String(issue.path.at(-1))}", which takes ${withArticle(typeName(issue.expected))}`;
       if (typeof input === "number" && !Number.isFinite(input)) {
         return `expected ${typeName(issue.expected)}, got ${received(input)}, which is not a finite number`;
       }
@@ -252,6 +254,11 @@ function fixFor(issue: Issue): string {
     case "custom":
       return typeof issue.params?.["fix"] === "string" ? issue.params["fix"] : SCHEMA_HINT;
     case "invalid_type":
+      if (issue.input === undefined && issue.path.length > 0) {
+        const key = String(issue.path.at(-1));
+        const parent = issue.path.slice(0, -1).map(String).join(".");
+        return `add ${key} (${withArticle(typeName(issue.expected))})${parent ? ` to ${parent}` : ""}`;
+      }
       if (typeof issue.input === "number" && !Number.isFinite(issue.input)) return "write a finite number here";
       return `write ${withArticle(typeName(issue.expected))} here`;
     case "invalid_value":

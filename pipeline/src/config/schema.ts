@@ -88,15 +88,15 @@ const bench = section(
 
 const images = section(
   z.strictObject({
-    go: pinnedImage("images.go", IMAGES.go).default(IMAGES.go).describe("Go toolchain: go vet, gofmt, tests, fuzz seeds, benchmarks."),
+    go: pinnedImage("images.go", IMAGES.go).default(IMAGES.go).describe("Go only: the toolchain (go vet, gofmt, tests, fuzz seeds, benchmarks, the scan's govulncheck and gosec)."),
     golangciLint: pinnedImage("images.golangciLint", IMAGES.golangciLint)
       .default(IMAGES.golangciLint)
-      .describe("golangci-lint, run instead of go vet + gofmt when a .golangci.* config exists."),
-    node: pinnedImage("images.node", IMAGES.node).default(IMAGES.node).describe("Node and npm: every stage."),
-    python: pinnedImage("images.python", IMAGES.python).default(IMAGES.python).describe("Python: every stage, with ruff, pytest and hypothesis installed."),
+      .describe("Go only: golangci-lint, run instead of go vet + gofmt when a .golangci.* config exists."),
+    node: pinnedImage("images.node", IMAGES.node).default(IMAGES.node).describe("Node only: node and npm, for every stage."),
+    python: pinnedImage("images.python", IMAGES.python).default(IMAGES.python).describe("Python only: every stage, with ruff, pytest and hypothesis installed (and the scan's pip-audit and bandit)."),
     git: pinnedImage("images.git", IMAGES.git).default(IMAGES.git).describe("git: reads the commit, branch, tags and history of the checkout given as --git."),
     gitleaks: pinnedImage("images.gitleaks", IMAGES.gitleaks).default(IMAGES.gitleaks).describe("gitleaks: the scan stage's secret scan (working tree and history)."),
-    osvScanner: pinnedImage("images.osvScanner", IMAGES.osvScanner).default(IMAGES.osvScanner).describe("osv-scanner: the scan stage's dependency scan of Node lockfiles."),
+    osvScanner: pinnedImage("images.osvScanner", IMAGES.osvScanner).default(IMAGES.osvScanner).describe("Node only: osv-scanner, the scan stage's dependency scan of the lockfile."),
     semgrep: pinnedImage("images.semgrep", IMAGES.semgrep).default(IMAGES.semgrep).describe("semgrep: the scan stage's SAST with the bundled rules and the project's .semgrep/."),
     trivy: pinnedImage("images.trivy", IMAGES.trivy).default(IMAGES.trivy).describe("trivy: the scan stage's misconfiguration checks (Dockerfiles, Kubernetes, Helm, Terraform)."),
     hadolint: pinnedImage("images.hadolint", IMAGES.hadolint).default(IMAGES.hadolint).describe("hadolint: the scan stage's Dockerfile linter (an image with a shell: the -debian variant)."),
@@ -106,7 +106,7 @@ const images = section(
     alpine: pinnedImage("images.alpine", IMAGES.alpine).default(IMAGES.alpine).describe("The toolbox (sh, tar, base64) the image checks and the signing tools run in."),
     distrolessStatic: pinnedImage("images.distrolessStatic", IMAGES.distrolessStatic)
       .default(IMAGES.distrolessStatic)
-      .describe("Base of a Go image built without a Dockerfile."),
+      .describe("Go only: the base of an image built without a Dockerfile."),
   }),
 ).describe("Tool images, each pinned by a version tag or a digest: a floating tag like latest or alpine is rejected.");
 
@@ -139,15 +139,15 @@ const scan = section(
       fix: "write the database's URL, e.g. https://vuln.go.dev (the default) or your mirror's",
     }))
       .default("https://vuln.go.dev")
-      .describe("The Go vulnerability database govulncheck reads (-db): vuln.go.dev or a mirror of it."),
+      .describe("Go only: the vulnerability database govulncheck reads (-db): vuln.go.dev or a mirror of it."),
     tools: section(
       z.strictObject({
-        govulncheck: scanTool("Go: known vulnerabilities the code reaches (govulncheck)."),
-        gosec: scanTool("Go: SAST (gosec)."),
-        osvScanner: scanTool("Node: known vulnerabilities in the lockfile (osv-scanner)."),
-        pipAudit: scanTool("Python: known vulnerabilities in requirements files and pyproject.toml (pip-audit)."),
+        govulncheck: scanTool("Go only: known vulnerabilities the code reaches (govulncheck)."),
+        gosec: scanTool("Go only: SAST (gosec)."),
+        osvScanner: scanTool("Node only: known vulnerabilities in the lockfile (osv-scanner)."),
+        pipAudit: scanTool("Python only: known vulnerabilities in requirements files and pyproject.toml (pip-audit)."),
         semgrep: scanTool("SAST with the bundled rules and the project's .semgrep/ (semgrep)."),
-        bandit: scanTool("Python: SAST (bandit)."),
+        bandit: scanTool("Python only: SAST (bandit)."),
         gitleaks: scanTool("Secrets in the working tree and the history (gitleaks)."),
         trivy: scanTool("Misconfiguration of Dockerfiles, Kubernetes manifests, Helm charts, Terraform (trivy config)."),
         hadolint: scanTool("Dockerfile lint (hadolint)."),

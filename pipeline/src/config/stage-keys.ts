@@ -91,7 +91,10 @@ const secretValue = (key: string) =>
       { type: "string", pattern: SECRET_REFERENCE.source },
       {
         type: "object",
-        properties: { from: { type: "string", pattern: SECRET_REFERENCE.source }, mount: { type: "string", pattern: ABSOLUTE_PATH.source } },
+        properties: {
+          from: { type: "string", pattern: SECRET_REFERENCE.source, description: "Where the call takes the secret from: env://NAME, file://path or cmd://command." },
+          mount: { type: "string", pattern: ABSOLUTE_PATH.source, description: "Mount it as a file at this absolute path (readable by the stage's user alone) instead of setting $NAME." },
+        },
         required: ["from"],
         additionalProperties: false,
       },
