@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { pinnedDaggerVersion } from "../dagger-version.js";
 import { CliError } from "../errors.js";
 import { daggerCallPrefix } from "../wrappers/call-prefix.js";
+import { ciOptionsOf, ciValues } from "../wrappers/ci-options.js";
 import { isUntouchedWrapper, normalizeNewlines, renderWrapper } from "../wrappers/render.js";
 import { checkTargetPaths, checkWritable } from "../wrappers/targets.js";
 import { TEMPLATES_DIR, WRAPPER_FILES, type Provider } from "../wrappers/templates.js";
@@ -35,7 +36,8 @@ export interface WrappersResult {
 
 /**
  * Writes the provider's CI wrappers from the templates in ci/, filling in the
- * pinned Dagger version and the `dagger ... call` prefix. Idempotent; a
+ * pinned Dagger version, the `dagger ... call` prefix and what pipeline.yaml's
+ * `ci` section asks for (triggers, coverage upload, notification, environment). Idempotent; a
  * hand-edited file is never replaced without `force`: it is reported in
  * `skipped` (the CLI turns that into exit 1). Every target is checked before
  * the first write, so a path problem leaves no half-written set.
@@ -47,6 +49,7 @@ export function writeWrappers(options: WrappersOptions): WrappersResult {
   const values = {
     DAGGER_VERSION: options.daggerVersion ?? pinnedDaggerVersion(),
     DAGGER_CALL: daggerCallPrefix(options.outDir, options.module),
+    ...ciValues(ciOptionsOf(options.outDir)),
   };
   const writes: { file: string; wanted: string }[] = [];
   for (const { template, target } of files) {
