@@ -4,7 +4,7 @@ import type { CallRecord } from "../../cli/recording-engine/engine.js";
 import { argText, isChainRef, type ArgValue, type Step } from "../../cli/recording-engine/query.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
 import { NON_ROOT_USER } from "../../pipeline/modules/non-root.js";
-import { IMAGES } from "../../pipeline/modules/pins.js";
+import { GO_SCAN_TOOLS, IMAGES, PYTHON_SCAN_TOOLS } from "../../pipeline/modules/pins.js";
 import { copyExample, type ExampleName } from "../helpers/examples.js";
 import { pipelineOn } from "../helpers/pipeline.js";
 import { envOf, execChainsOf, newFilesOf, type ExecChain } from "../helpers/records.js";
@@ -71,10 +71,12 @@ function stepsUsingSecrets(records: readonly CallRecord[]): Step[] {
   return found;
 }
 
-const EXPECTED: Record<ExampleName, { secret: string; path: string; env: string; owner?: string }> = {
-  "go-service": { secret: "netrc", path: "/tmp/.netrc", env: "NETRC", owner: NON_ROOT_USER },
-  "node-service": { secret: "npmrc", path: "/home/node/.npmrc", env: "npm_config_userconfig", owner: "node" },
-  "python-service": { secret: "pip-conf", path: "/run/secrets/pip.conf", env: "PIP_CONFIG_FILE" },
+/** Each example's credentials file, and the scanners' own installs, which a company reaching its registry only through a mirror needs it for too. */
+const EXPECTED: Record<ExampleName, { secret: string; path: string; env: string; owner?: string; scanInstalls: string[] }> = {
+  "go-service": { secret: "netrc", path: "/tmp/.netrc", env: "NETRC", owner: NON_ROOT_USER, scanInstalls: GO_SCAN_TOOLS.map((tool) => `go install ${tool}`) },
+  // osv-scanner runs from its own image: nothing is installed for it.
+  "node-service": { secret: "npmrc", path: "/home/node/.npmrc", env: "npm_config_userconfig", owner: "node", scanInstalls: [] },
+  "python-service": { secret: "pip-conf", path: "/run/secrets/pip.conf", env: "PIP_CONFIG_FILE", scanInstalls: [`pip install ${PYTHON_SCAN_TOOLS.join(" ")}`] },
 };
 
 describe("private registries", () => {
@@ -84,6 +86,7 @@ describe("private registries", () => {
     const installs = execs.filter((e) => !e.tool);
     const tools = execs.filter((e) => e.tool);
     expect(installs.length).toBeGreaterThan(0);
+    expect(installs.map((e) => e.argv.join(" "))).toEqual(expect.arrayContaining(expected.scanInstalls));
     expect(tools.length).toBeGreaterThan(1);
 
     for (const install of installs) {
@@ -107,6 +110,10 @@ describe("private registries", () => {
     const goExecs = execs.filter((e) => e.chain.some((s) => s.field === "from" && GO_IMAGES.includes(argText(s.args["address"]))));
     expect(goExecs.map((e) => e.argv[0])).toEqual(expect.arrayContaining(["go", "golangci-lint", "govulncheck", "gosec"]));
     for (const exec of goExecs) expect(envOf(exec.chain)["GOPRIVATE"], exec.argv.join(" ")).toBe("github.com/acme/*");
+    // The rest are exactly the scanners in their own images, which fetch no module.
+    const others = execs.filter((e) => !goExecs.includes(e));
+    expect(new Set(others.map((e) => e.argv[0]))).toEqual(new Set(["gitleaks", "semgrep", "trivy", "hadolint"]));
+    for (const exec of others) expect(envOf(exec.chain), exec.argv.join(" ")).not.toHaveProperty("GOPRIVATE");
     const lint = execs.find((e) => e.argv[0] === "golangci-lint")!;
     expect(secretMounts(lint.chain).size).toBe(0);
     const download = lint.chain.filter((s) => s.field === "withExec").at(-2)!;

@@ -1,9 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { dag } from "@dagger.io/dagger";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import type { ExecOutcome } from "../../cli/recording-engine/engine.js";
 import { argText } from "../../cli/recording-engine/query.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
+import { importFromRuntimeView } from "../../cli/runtime-view/load.js";
 import * as goArgs from "../../pipeline/modules/go/args.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../../pipeline/modules/non-root.js";
 import { GO_SCAN_TOOLS, IMAGES, PYTHON_SCAN_TOOLS } from "../../pipeline/modules/pins.js";
@@ -112,6 +115,28 @@ describe("scan graph: Go", () => {
     const files = await reportFiles(examplePath("go-service"), { fileContents: (path) => (path === args.REPORTS.gitleaksDir ? "[]" : undefined) });
     expect(noGit.result).toContain("gitleaks: no findings");
     expect(files["scan/summary.md"]).toContain("- gitleaks: history not scanned: no .git was given (with --source=., pass --git=. too, to scan every commit)");
+  });
+
+  it("lays the --git checkout's .git over the history scan's tree alone: the tree scan never sees it, so history alone does not re-run it", async () => {
+    const root = copyExample("go-service");
+    const git = (...argv: string[]) => execa("git", ["-C", root, "-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...argv]);
+    await git("init", "--quiet");
+    await git("add", "--all");
+    await git("commit", "--quiet", "--message", "base");
+    const { engine } = await recordRun(
+      async () => {
+        const { Pipeline } = await importFromRuntimeView();
+        // As `dagger call --source=. --git=.` uploads them: the source without .git, the checkout's .git alone.
+        return new Pipeline(dag.host().directory(root, { exclude: [".git"] }), dag.host().directory(root, { exclude: ["*", "!.git"] })).scan();
+      },
+      { fileContents: (path) => (path === args.REPORTS.gitleaksDir || path === args.REPORTS.gitleaksGit ? "[]" : undefined) },
+    );
+    const copies = (argv: readonly string[]) => chainOf(engine.records, argv).filter((s) => s.field === "withDirectory" || s.field === "withoutDirectory");
+    expect(copies(GITLEAKS_DIR).map((s) => [s.field, s.args["path"], s.args["include"]])).toEqual([["withDirectory", args.REPOSITORY_ROOT, undefined]]);
+    expect(copies(GITLEAKS_GIT).map((s) => [s.field, s.args["path"], s.args["include"]])).toEqual([
+      ["withDirectory", args.REPOSITORY_ROOT, undefined],
+      ["withDirectory", args.REPOSITORY_ROOT, [".git/**"]],
+    ]);
   });
 
   it.skipIf(!haveFixtures)("keeps every report when one scanner fails, and says which could not scan and why", async () => {

@@ -47,11 +47,11 @@ export function compareExecs(
   const baseExecs = plannedExecs(base.records, base.inputs);
   const headExecs = plannedExecs(head.records, head.inputs);
   const baseKeys = new Set(baseExecs.map((e) => e.key));
-  const unmatched = new Set(baseExecs);
+  const counterparts = matchCounterparts(headExecs, baseExecs);
+  const matchedBase = new Set(counterparts.values());
   const containers = planContainers(head.records);
   const changes = headExecs.map((exec): ExecChange => {
-    const counterpart = bestMatch(exec, unmatched);
-    if (counterpart) unmatched.delete(counterpart);
+    const counterpart = counterparts.get(exec);
     const status = baseKeys.has(exec.key) ? "cached" : counterpart ? "reruns" : "new";
     return {
       containers: containers.filter((c) => startsWith(c.chain, exec.chain)).map((c) => c.id),
@@ -67,7 +67,7 @@ export function compareExecs(
     const [[ca, aa], [cb, ab]] = [order(a), order(b)];
     return ca - cb || aa.localeCompare(ab);
   };
-  const removed = [...unmatched].map((e) => ({ containers: [], image: imageOf(e.chain), argv: argvOf(e.chain) })).sort(byOrder);
+  const removed = baseExecs.filter((e) => !matchedBase.has(e)).map((e) => ({ containers: [], image: imageOf(e.chain), argv: argvOf(e.chain) })).sort(byOrder);
   return { execs: changes.sort(byOrder), removed: removed.map(({ image, argv }) => ({ image, argv })) };
 }
 
@@ -89,17 +89,35 @@ function plannedExecs(records: readonly CallRecord[], inputs: CacheInputs): Plan
 }
 
 /**
- * The base exec that is the same step of the pipeline: the same slots (the
- * same calls, whatever their values) and, among those, the most inputs
- * alike; failing that, the most alike exec of the same program.
+ * Each head exec's base counterpart, one each: first, for every exec, the
+ * same step of the pipeline (the same slots: the same calls, whatever their
+ * values); only then, for those left, an exec of the same program. So a new
+ * step (the history's secret scan beside the tree's) never takes the
+ * counterpart of a step that is still there.
  */
-function bestMatch(exec: PlannedExec, candidates: ReadonlySet<PlannedExec>): PlannedExec | undefined {
+function matchCounterparts(execs: readonly PlannedExec[], baseExecs: readonly PlannedExec[]): Map<PlannedExec, PlannedExec> {
   const slots = (e: PlannedExec) => e.inputs.map((i) => i.slot).join("\n");
   const program = (e: PlannedExec) => e.inputs[e.inputs.length - 1]?.slot;
+  const sameStep = (a: PlannedExec, b: PlannedExec) => slots(a) === slots(b);
+  const sameProgram = (a: PlannedExec, b: PlannedExec) => program(a) === program(b);
+  const candidates = new Set(baseExecs);
+  const matched = new Map<PlannedExec, PlannedExec>();
+  for (const matches of [sameStep, sameProgram]) {
+    for (const exec of execs) {
+      if (matched.has(exec)) continue;
+      const counterpart = mostAlike(exec, [...candidates].filter((c) => matches(c, exec)));
+      if (!counterpart) continue;
+      matched.set(exec, counterpart);
+      candidates.delete(counterpart);
+    }
+  }
+  return matched;
+}
+
+/** The candidate with the most inputs alike (the same slot, the same value, at the same place). */
+function mostAlike(exec: PlannedExec, pool: PlannedExec[]): PlannedExec | undefined {
   const alike = (e: PlannedExec) => e.inputs.filter((input, i) => exec.inputs[i]?.slot === input.slot && exec.inputs[i]?.value === input.value).length;
-  const pick = (pool: PlannedExec[]) => pool.sort((a, b) => alike(b) - alike(a))[0];
-  const all = [...candidates];
-  return pick(all.filter((c) => slots(c) === slots(exec))) ?? pick(all.filter((c) => program(c) === program(exec)));
+  return pool.sort((a, b) => alike(b) - alike(a))[0];
 }
 
 /** The inputs that differ, aligned by slot; the exec's own argv is its `argument`. */
@@ -112,15 +130,25 @@ function causes(before: readonly StepInput[], after: readonly StepInput[]): Caus
     const previous = old.get(input.slot);
     old.delete(input.slot);
     if (!previous) {
-      found.push({ input: kind, step: input.label, change: "added", ...shown(undefined, input) });
+      // A copy of the source that is new (a checkout's .git) names the files it brings.
+      const files = input.files ? fileCauses(input.label, new Map(), input.files) : [];
+      found.push(...(files.length ? files : [{ input: stepKind(kind), step: input.label, change: "added" as const, ...shown(undefined, input) }]));
       return;
     }
     if (input.files && previous.files) found.push(...fileCauses(input.label, previous.files, input.files));
-    if (previous.value !== input.value) found.push({ input: kind, step: input.label, change: "modified", ...shown(previous, input) });
+    if (previous.value !== input.value) found.push({ input: stepKind(kind), step: input.label, change: "modified", ...shown(previous, input) });
   });
-  for (const input of old.values()) found.push({ input: input.kind, step: input.label, change: "removed", ...shown(input, undefined) });
+  for (const input of old.values()) {
+    const files = input.files ? fileCauses(input.label, input.files, new Map()) : [];
+    found.push(...(files.length ? files : [{ input: stepKind(input.kind), step: input.label, change: "removed" as const, ...shown(input, undefined) }]));
+  }
   // One cause once: two copies to one path (the manifests, then the whole source) see the same file change.
   return found.filter((cause, i) => found.findIndex((other) => JSON.stringify(other) === JSON.stringify(cause)) === i);
+}
+
+/** A `file` cause always names its file: a change to a copy itself (its filters, its owner; one with no files) is its step's. */
+function stepKind(kind: InputKind): InputKind {
+  return kind === "file" ? "step" : kind;
 }
 
 function fileCauses(step: string, before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Cause[] {

@@ -268,16 +268,18 @@ async function gitleaks(repository: Repository, options: ScanOptions): Promise<T
   // The history: the source's own .git, or the call's --git checkout (a folder holding only .git) laid over it.
   const fromCheckout = checkout !== undefined && !repository.entries.includes(".git/") && (await checkout.entries()).includes(".git/");
   const hasGit = repository.entries.includes(".git/") || fromCheckout;
-  let container = unprivileged(dag.container().from(options.images.gitleaks)).withDirectory(args.REPOSITORY_ROOT, repository.source, { owner: NON_ROOT_USER });
-  if (fromCheckout && options.history) container = container.withDirectory(args.REPOSITORY_ROOT, checkout, { include: [".git/**"], owner: NON_ROOT_USER });
-  container = container.withWorkdir(args.REPOSITORY_ROOT);
+  const tree = unprivileged(dag.container().from(options.images.gitleaks))
+    .withDirectory(args.REPOSITORY_ROOT, repository.source, { owner: NON_ROOT_USER })
+    .withWorkdir(args.REPOSITORY_ROOT);
+  // The tree scan never gets the checkout's .git (its objects are the history scan's, read as commits),
+  // so a new commit or fetch alone does not run it again.
+  const history = fromCheckout ? tree.withDirectory(args.REPOSITORY_ROOT, checkout, { include: [".git/**"], owner: NON_ROOT_USER }) : tree;
   const ctx = { root: args.REPOSITORY_ROOT, folder: "." };
   const modes: ("dir" | "git")[] = options.history && hasGit ? ["dir", "git"] : ["dir"];
   const reports = await Promise.all(
     modes.map(async (mode) => {
       const file = mode === "git" ? args.REPORTS.gitleaksGit : args.REPORTS.gitleaksDir;
-      // The tree scan leaves .git out: its objects are the history scan's, read as commits.
-      const scanned = mode === "dir" && fromCheckout ? container.withoutDirectory(`${args.REPOSITORY_ROOT}/.git`) : container;
+      const scanned = mode === "git" ? history : tree;
       const run = await runTool(withRerun(scanned, options.toolchain.rerun), args.gitleaksArgs(mode, file), [file]);
       return interpret({ tool: "gitleaks", category: "secret", run, okExits: [0], report: run.files[file], parse: (text) => parseGitleaks(text, ctx, mode) });
     }),
