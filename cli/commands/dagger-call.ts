@@ -1,5 +1,4 @@
 import { constants } from "node:os";
-import { resolve } from "node:path";
 import { execa } from "execa";
 import { parseReleaseTag } from "../../pipeline/modules/release/semver.js";
 import { pinnedDaggerVersion } from "../dagger-version.js";
@@ -8,6 +7,7 @@ import type { ModuleSignature } from "../module/signature.js";
 import { findFunction } from "../module/find-function.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { callArguments } from "../plan/call-args.js";
+import { sourceFolder } from "../source-folder.js";
 
 export interface DaggerCallOptions {
   /** The repository to run on. */
@@ -20,9 +20,9 @@ export interface DaggerCallOptions {
   log?: (line: string) => void;
 }
 
-/** The exact argv of `dagger call` for a module function of this package: never a shell string. */
-export function daggerCallArgv(fn: string, options: DaggerCallOptions): string[] {
-  return [...(options.progress ? [`--progress=${options.progress}`] : []), "call", "-m", PACKAGE_ROOT, "--source", resolve(options.source), fn, ...(options.args ?? [])];
+/** The exact argv of `dagger call` for a module function of this package, on `source` (absolute): never a shell string. */
+function daggerCallArgv(fn: string, source: string, options: DaggerCallOptions): string[] {
+  return [...(options.progress ? [`--progress=${options.progress}`] : []), "call", "-m", PACKAGE_ROOT, "--source", source, fn, ...(options.args ?? [])];
 }
 
 /**
@@ -49,12 +49,14 @@ export function callFlags(signature: ModuleSignature, fnName: string, values: Re
  * Runs a module function through the dagger CLI, which draws its own
  * progress (stdio is passed through); says when it starts and how it ended,
  * and returns the dagger CLI's exit code (128 + the signal number when a
- * signal ended it), which `pipeline` then exits with.
+ * signal ended it), which `pipeline` then exits with. A --source that is not
+ * a folder is refused first: dagger would fail on it only once its session is up.
  */
 export async function daggerCall(fn: string, options: DaggerCallOptions): Promise<number> {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const argv = daggerCallArgv(fn, options);
-  log(`pipeline: dagger call ${fn} on ${resolve(options.source)} (Dagger ${pinnedDaggerVersion()}); its progress follows.`);
+  const source = sourceFolder(options.source, `run ${fn} on`);
+  const argv = daggerCallArgv(fn, source, options);
+  log(`pipeline: dagger call ${fn} on ${source} (Dagger ${pinnedDaggerVersion()}); its progress follows.`);
   const started = performance.now();
   const child = execa("dagger", argv, { stdio: "inherit", reject: false });
   // A Ctrl-C reaches dagger too (same process group): let it close its session instead of dying under it.

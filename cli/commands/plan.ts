@@ -1,16 +1,16 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { Container, dag, Directory, File } from "@dagger.io/dagger";
-import { CliError, EXIT } from "../errors.js";
+import { CliError } from "../errors.js";
 import { loadModule, moduleSignature } from "../module/current.js";
 import { findFunction } from "../module/find-function.js";
 import type { ModuleParam } from "../module/signature.js";
-import { pathKind } from "../path-kind.js";
 import { callArguments, type CallArg } from "../plan/call-args.js";
 import { PLAN_SCHEMA_VERSION, type PlanDocument } from "../plan/document.js";
 import { buildPlan } from "../plan/graph.js";
 import type { CallRecord, Execution } from "../recording-engine/engine.js";
 import { argText } from "../recording-engine/query.js";
 import { recordRun } from "../recording-engine/run.js";
+import { sourceFolder } from "../source-folder.js";
 
 export interface PlanOptions {
   /** Function name as `dagger call` spells it (kebab-case) or as in TypeScript. */
@@ -100,11 +100,7 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
 
 /** The source folder, absolute; anything but a folder is a usage error. */
 export function sourceRoot(source: string): string {
-  const root = resolve(source);
-  const kind = pathKind(root);
-  if (kind === "directory") return root;
-  const what = kind === "missing" ? "no such directory" : kind === "file" ? "a file, not a directory" : "not a directory this user can read";
-  throw new CliError("PLAN_SOURCE_NOT_A_DIRECTORY", `--source ${source}: ${what}.\n  Fix: pass the folder of the repository to plan.`, EXIT.usage);
+  return sourceFolder(source, "plan");
 }
 
 /** A Secret parameter becomes a reference the engine would resolve; the plan never reads it. */

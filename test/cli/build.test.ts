@@ -27,6 +27,23 @@ describe("the build: the CLI compiled, the module compiled in from the runtime's
     expect(facts.sourceDigest, STALE).toBe(moduleSourceDigest(REPO));
   });
 
+  // The test above is only as good as its comparison: each edit the build must follow has to change what it compares.
+  it.each([
+    ["a parameter added", /async ci\(rerun\?: string, /, "async ci(rerun?: string, verbose?: boolean, "],
+    ["a parameter's JSDoc reworded", /@param tag The release tag/, "@param tag The tag to release"],
+    ["a function added", /^export class Pipeline \{$/m, "export class Pipeline {\n  /** Probes. */\n  @func()\n  async probe(): Promise<void> {}\n"],
+  ])("would fail on %s and the build not run again: the extract and the digest both differ from the build's", (_edit, pattern, replacement) => {
+    const facts = JSON.parse(readFileSync(join(DIST, "module-build.json"), "utf8"));
+    const root = moduleCopy();
+    const index = join(root, "pipeline/src/index.ts");
+    expect(extractModuleSignature(index)).toEqual(facts.signature);
+    const text = readFileSync(index, "utf8");
+    expect(text).toMatch(pattern);
+    writeFileSync(index, text.replace(pattern, replacement));
+    expect(extractModuleSignature(index)).not.toEqual(facts.signature);
+    expect(moduleSourceDigest(root)).not.toBe(facts.sourceDigest);
+  });
+
   it("is refused by the compiled CLI once its pipeline/ is edited, so a plan never describes code that is not there", async () => {
     const pkg = tempDir("package-copy-");
     for (const entry of ["dist", "dagger.json", "package.json"]) cpSync(join(REPO, entry), join(pkg, entry), { recursive: true });

@@ -1,14 +1,18 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { REPO } from "../helpers/examples.js";
-import { cli } from "../helpers/cli.js";
+import { pinnedDaggerVersion } from "../../cli/dagger-version.js";
+import { examplePath, REPO } from "../helpers/examples.js";
+import { cli, CLI_BIN } from "../helpers/cli.js";
 
 /**
  * `pipeline ci` and `pipeline release` are fronts for `dagger call`. No dagger
  * CLI exists here, so a stand-in executable on PATH records the argv it got
- * and exits with a chosen code, as execa's own tests do with fixture scripts.
+ * and exits with a chosen code, as execa's own tests do with fixture scripts;
+ * with FAKE_DAGGER_TALK set it also draws a progress line on stderr and prints
+ * a result on stdout, as dagger does.
  */
 const savedPath = process.env["PATH"];
 afterEach(() => {
@@ -23,7 +27,9 @@ function fakeDagger(): { argvFile: string } {
   const script = join(dir, "dagger");
   writeFileSync(
     script,
-    `#!${process.execPath}\nrequire("node:fs").writeFileSync(${JSON.stringify(argvFile)}, JSON.stringify(process.argv.slice(2)));\nif (process.env.FAKE_DAGGER_SIGNAL) process.kill(process.pid, process.env.FAKE_DAGGER_SIGNAL);\nprocess.exit(Number(process.env.FAKE_DAGGER_EXIT ?? 0));\n`,
+    `#!${process.execPath}\nrequire("node:fs").writeFileSync(${JSON.stringify(argvFile)}, JSON.stringify(process.argv.slice(2)));\n` +
+      `if (process.env.FAKE_DAGGER_TALK) { process.stderr.write("fake dagger: progress\\n"); process.stdout.write("fake dagger: result\\n"); }\n` +
+      `if (process.env.FAKE_DAGGER_SIGNAL) process.kill(process.pid, process.env.FAKE_DAGGER_SIGNAL);\nprocess.exit(Number(process.env.FAKE_DAGGER_EXIT ?? 0));\n`,
   );
   chmodSync(script, 0o755);
   process.env["PATH"] = `${dir}${delimiter}${savedPath}`;
@@ -56,6 +62,19 @@ describe("pipeline ci / release", () => {
     expect(result.err).toMatch(/pipeline: dagger call ci failed with exit code 3 after \d+\.\d s\.\n$/);
   });
 
+  it("lets dagger's progress and result through between its own two lines, and exits with dagger's code, in a real process", async () => {
+    fakeDagger();
+    const source = examplePath("go-service");
+    const result = await execa("node", [CLI_BIN, "ci", "--source", source], { env: { FAKE_DAGGER_TALK: "1", FAKE_DAGGER_EXIT: "4" }, reject: false });
+    expect(result.exitCode).toBe(4);
+    expect(result.stdout).toBe("fake dagger: result");
+    expect(result.stderr.split("\n")).toEqual([
+      `pipeline: dagger call ci on ${source} (Dagger ${pinnedDaggerVersion()}); its progress follows.`,
+      "fake dagger: progress",
+      expect.stringMatching(/^pipeline: dagger call ci failed with exit code 4 after \d+\.\d s\.$/),
+    ]);
+  });
+
   it("exits 128 + the signal's number when a signal stops the engine's CLI", async () => {
     fakeDagger();
     process.env["FAKE_DAGGER_SIGNAL"] = "SIGTERM";
@@ -77,6 +96,16 @@ describe("pipeline ci / release", () => {
     const unknown = await cli("ci", "--sorce", ".");
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/^error: unknown option --sorce for ci \(did you mean --source\?\)\./);
+    expect(() => readFileSync(argvFile)).toThrow();
+  });
+
+  it.each([
+    ["a file", join(REPO, "package.json"), "a file, not a directory"],
+    ["a missing folder", join(REPO, "no-such-folder"), "no such directory"],
+  ])("refuses a --source that is %s with exit 2 and the fix, before dagger runs", async (_what, source, what) => {
+    const { argvFile } = fakeDagger();
+    const result = await cli("ci", "--source", source);
+    expect(result).toEqual({ code: 2, out: "", err: `error: --source ${source}: ${what}.\n  Fix: pass the folder of the repository to run ci on.\n` });
     expect(() => readFileSync(argvFile)).toThrow();
   });
 

@@ -105,6 +105,20 @@ describe("function arguments as `dagger call` flags", () => {
     expect(err).not.toMatch(/\n\s+at /);
   });
 
+  it.each([
+    ["an unknown function", ["plan", "deploy-everything"]],
+    ["a malformed --arg", ["plan", "lint", "--arg", "rerun"]],
+    ["a Secret given as a plain value", ["plan", "ci", "--npmrc", "//registry.npmjs.org/:_authToken=abc"]],
+    ["a --source that is not a folder", ["plan", "lint", "--source", "<file>"]],
+    ["a --source that is not a folder, to ci", ["ci", "--source", "<file>"]],
+  ])("refuses %s in a real process of the compiled CLI: the error line, its fix line, exit 2, no stack", async (_what, argv) => {
+    const at = argv.map((a) => (a === "<file>" ? join(root, "go.mod") : a));
+    const result = await execa("node", [CLI_BIN, ...at], { reject: false });
+    expect({ code: result.exitCode, out: result.stdout }).toEqual({ code: 2, out: "" });
+    expect(result.stderr).toMatch(/^error: [^\n]+\n {2}Fix: [^\n]+$/);
+    expect(result.stderr).not.toContain("_authToken=abc");
+  });
+
   it("prints the plan so far and the failure, and exits 1, when the function fails", async () => {
     const text = await cli("plan", "release", "--source", root, "--tag", "banana");
     expect(text.code).toBe(1);
