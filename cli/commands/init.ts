@@ -88,6 +88,11 @@ export const LANGUAGE_ONLY_KEYS: Readonly<Record<string, { language: Language }>
   "images.osvScanner": { language: "node" },
   "images.python": { language: "python" },
   "stages.test.race": { language: "go" },
+  "stages.integration.tags": { language: "go" },
+  "stages.integration.run": { language: "go" },
+  "stages.integration.marker": { language: "python" },
+  "stages.integration.files": { language: "node" },
+  "stages.integration.script": { language: "node" },
   "stages.scan.govulncheckDb": { language: "go" },
   "stages.scan.tools.govulncheck": { language: "go" },
   "stages.scan.tools.gosec": { language: "go" },
@@ -122,6 +127,8 @@ const EXAMPLES: Readonly<Record<string, (language: Language) => unknown>> = {
   language: (language) => language,
   "stages.lint.commands": (language) => ({ go: [["go", "vet", "./..."]], node: [["npm", "run", "lint"]], python: [["ruff", "check", "."]] })[language],
   "release.image": () => "ghcr.io/<owner>/<name>",
+  "stages.integration.run": () => "^TestIntegration",
+  "stages.integration.script": () => "test:integration",
 };
 
 interface SchemaNode {

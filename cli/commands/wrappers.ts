@@ -36,8 +36,9 @@ export interface WrappersResult {
 
 /**
  * Writes the provider's CI wrappers from the templates in ci/, filling in the
- * pinned Dagger version, the `dagger ... call` prefix and what pipeline.yaml's
- * `ci` section asks for (triggers, coverage upload, notification, environment). Idempotent; a
+ * pinned Dagger version, the `dagger ... call` prefix and what pipeline.yaml
+ * asks for: its `ci` section (triggers, coverage upload, notification,
+ * environment), its stages' secrets (`with-secret`) and its projects' reports. Idempotent; a
  * hand-edited file is never replaced without `force`: it is reported in
  * `skipped` (the CLI turns that into exit 1). Every target is checked before
  * the first write, so a path problem leaves no half-written set.
@@ -46,10 +47,11 @@ export function writeWrappers(options: WrappersOptions): WrappersResult {
   const result: WrappersResult = { written: [], unchanged: [], skipped: [] };
   const files = WRAPPER_FILES[options.provider];
   checkTargetPaths(options.outDir, files.map((f) => f.target));
+  const prefix = daggerCallPrefix(options.outDir, options.module);
   const values = {
     DAGGER_VERSION: options.daggerVersion ?? pinnedDaggerVersion(),
-    DAGGER_CALL: daggerCallPrefix(options.outDir, options.module),
-    ...ciValues(ciOptionsOf(options.outDir)),
+    DAGGER_CALL: prefix,
+    ...ciValues(ciOptionsOf(options.outDir), prefix),
   };
   const writes: { file: string; wanted: string }[] = [];
   for (const { template, target } of files) {

@@ -28,6 +28,8 @@ export interface RecordingEngineOptions {
   fileContents?: (path: string, steps: readonly Step[]) => string | undefined;
   /** When set, host reads outside this folder fail (plan confines them to the source). */
   hostRoot?: string;
+  /** Sees every request body the SDK sent, as sent (the planted-secret tests read them all). */
+  onRequestBody?: (body: string) => void;
 }
 
 /** What the SDK's GraphQL client reads of a response (graphql-request: status, headers, text). */
@@ -148,7 +150,9 @@ export class RecordingEngine {
       this.waves.activity();
     };
     try {
-      const { query } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { query: string };
+      const body = Buffer.concat(chunks).toString("utf8");
+      this.options.onRequestBody?.(body);
+      const { query } = JSON.parse(body) as { query: string };
       reply(await this.answer(query));
     } catch (error) {
       reply({ data: null, errors: [{ message: `recording engine: ${(error as Error).message}` }] });
@@ -165,6 +169,7 @@ export class RecordingEngine {
     this.waves.activity();
     let body: unknown;
     try {
+      this.options.onRequestBody?.(String(init?.body));
       body = await this.answer((JSON.parse(String(init?.body)) as { query: string }).query);
     } catch (error) {
       body = { data: null, errors: [{ message: `recording engine: ${(error as Error).message}` }] };
@@ -220,8 +225,23 @@ export class RecordingEngine {
       if (read && "error" in read) throw new Error(read.error);
       if (read) return read.value;
     }
+    if (leaf.field === "start") return this.startService(object);
     const last = await this.evaluate(steps);
     return this.leafValue(object, leaf, last);
+  }
+
+  /**
+   * Service.start: the engine runs the service's command (asService args) until its health check
+   * passes; one that exits first fails with an exec error carrying its output. Here execOutcome
+   * decides how its command ends (a non-zero exit: it never got ready), with no wave of its own.
+   */
+  private async startService(service: Step[]): Promise<string> {
+    await this.evaluate(service);
+    const asService = [...service].reverse().find((s) => s.field === "asService");
+    const args = ((asService?.args["args"] as ArgValue[] | undefined) ?? []).map(String);
+    const outcome = this.options.execOutcome?.(args) ?? { exitCode: 0 };
+    if (outcome.exitCode !== 0) throw new ExecFailure({ args, wave: 0, outcome, failed: true });
+    return this.register(service);
   }
 
   /** The chain an ID stands for (what the module built, e.g. the module typedef a registration returns). */
@@ -244,6 +264,7 @@ export class RecordingEngine {
   private leafValue(object: Step[], leaf: Step, last: ExecResult | undefined): unknown {
     switch (leaf.field) {
       case "sync":
+      case "stop":
         return this.register(object);
       case "stdout":
         return last?.outcome.stdout ?? "";

@@ -1,50 +1,140 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatProblem, loadConfig } from "../../pipeline/src/config/load.js";
+import { formatProblem, loadConfig, type ConfigResult } from "../../pipeline/src/config/load.js";
 import type { CiConfig } from "../../pipeline/src/config/ci-keys.js";
+import type { PipelineConfig } from "../../pipeline/src/config/schema.js";
+import { secretMount } from "../../pipeline/src/config/stage-keys.js";
 import { CliError } from "../errors.js";
 
+/** What the wrappers are written from: pipeline.yaml's `ci` section, its stages' secrets and its projects. */
+export interface WrapperInputs {
+  ci: CiConfig;
+  /** Each stage secret by name, with the CI variable (GitHub secret, GitLab CI/CD variable) it comes from. */
+  secrets: { name: string; variable: string }[];
+  /** The projects' names (reports/<name>/...), none for a single-project file. */
+  projects: string[];
+}
+
 /**
- * pipeline.yaml's `ci` section of the repository the wrappers go into (its
- * defaults when there is no file): the triggers, the coverage upload, the
- * failure notification and the release's environment the files are written
- * with. A file that does not validate stops the wrappers, naming its problems.
+ * pipeline.yaml of the repository the wrappers go into (its defaults when
+ * there is no file): the triggers, the coverage upload, the failure
+ * notification and the release's environment the files are written with, and
+ * the secrets its stages need from CI. A file that does not validate stops
+ * the wrappers, naming its problems.
  */
-export function ciOptionsOf(repoDir: string): CiConfig {
+export function ciOptionsOf(repoDir: string): WrapperInputs {
   const file = join(repoDir, "pipeline.yaml");
   const loaded = loadConfig(existsSync(file) ? readFileSync(file, "utf8") : undefined, file);
   if (!loaded.ok) {
     throw new CliError("WRAPPERS_CONFIG_INVALID", `${loaded.problems.map(formatProblem).join("\n")}\n  (the wrappers are written from ${file}'s ci section; pipeline validate checks it)`);
   }
-  return loaded.config.ci;
+  return { ci: loaded.config.ci, secrets: stageSecrets(loaded, file), projects: loaded.projects.map((p) => p.name) };
+}
+
+/** A CI variable's name, as the generated files may spell it in `${{ secrets.X }}` and a shell: nothing else gets in. */
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Every secret some stage of some project names, and the CI variable it is
+ * given from: CI has its secrets as variables, so only env://NAME references
+ * can be given there (a file:// or cmd:// one is for local runs).
+ */
+function stageSecrets(loaded: Extract<ConfigResult, { ok: true }>, file: string): { name: string; variable: string }[] {
+  const configs: { where: string; config: PipelineConfig }[] =
+    loaded.projects.length > 0 ? loaded.projects.map((p) => ({ where: `projects.${p.name}.`, config: p.config })) : [{ where: "", config: loaded.config }];
+  const found = new Map<string, { variable: string; key: string }>();
+  for (const { where, config } of configs) {
+    const stages: [string, { enabled: boolean; secrets?: Record<string, string | { from: string }> | undefined }][] = [...Object.entries(config.stages), ...Object.entries(config.customStages)];
+    for (const [stage, settings] of stages) {
+      if (!settings.enabled) continue;
+      for (const [name, value] of Object.entries(settings.secrets ?? {})) {
+        const key = `${where}stages.${stage}.secrets.${name}`;
+        const { from } = secretMount(value);
+        const variable = /^env:\/\/(.*)$/.exec(from)?.[1];
+        if (variable === undefined || !VARIABLE.test(variable)) {
+          throw new CliError(
+            "WRAPPERS_SECRET_UNSUPPORTED",
+            `${file} ${key}: ${JSON.stringify(from)} cannot be given in CI, where secrets are variables.\n` +
+              `  Fix: store it as a CI secret (GitHub: repository secret; GitLab: masked variable) and write env://${name} (a file:// or cmd:// reference is for local runs: dagger call with-secret --name ${name} --value ${JSON.stringify(from)} ...)`,
+          );
+        }
+        const other = found.get(name);
+        if (other && other.variable !== variable) {
+          throw new CliError(
+            "WRAPPERS_SECRET_CONFLICT",
+            `${file} ${key}: env://${variable}, but ${other.key} gives the same secret as env://${other.variable}; a call gives each secret name one value.\n  Fix: give both the same reference, or name them apart.`,
+          );
+        }
+        found.set(name, other ?? { variable, key });
+      }
+    }
+  }
+  return [...found].map(([name, { variable }]) => ({ name, variable })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** A flow-style YAML list of quoted strings: cron lines and path globs as GitHub and GitLab read them. */
 const list = (items: readonly string[]) => `[${items.map((item) => JSON.stringify(item)).join(", ")}]`;
 
-/** The placeholders each provider's templates take, filled from the `ci` section; an empty one drops its line. */
-export function ciValues(ci: CiConfig): Record<string, string> {
+/** `with-secret` for each stage secret, each on its line, to follow the call's prefix. */
+const withSecrets = (inputs: WrapperInputs) => inputs.secrets.map(({ name, variable }) => `with-secret --name ${name} --value env://${variable}`);
+
+/**
+ * A `dagger call` as a YAML scalar: on one line, or with stage secrets folded
+ * (`>-`), a `with-secret` per line, so each line stays readable (yamllint: 120).
+ */
+function callScalar(prefix: string, inputs: WrapperInputs, rest: string): string[] {
+  const secrets = withSecrets(inputs);
+  return secrets.length === 0 ? [`${prefix} ${rest}`] : [">-", `  ${prefix}`, ...secrets.map((s) => `  ${s}`), `  ${rest}`];
+}
+
+/** `- run: <call>`, with the secrets' variables in the step's env (never the job's: the install script gets none). */
+function githubCallStep(prefix: string, inputs: WrapperInputs, rest: string): string {
+  const [first, ...more] = callScalar(prefix, inputs, rest);
+  const env = inputs.secrets.map(({ variable }) => `${variable}: "\${{ secrets.${variable} }}"`);
+  const flow = `  env: {${env.join(", ")}}`;
+  const envLines = env.length === 0 ? [] : flow.length <= 110 ? [flow] : ["  env:", ...env.map((line) => `    ${line}`)];
+  return [`- run: ${first}`, ...more.map((line) => `  ${line}`), ...envLines].join("\n");
+}
+
+/** A GitLab script item: the CI/CD variables are the job's env already. */
+function gitlabCallItem(prefix: string, inputs: WrapperInputs, rest: string): string {
+  const [first, ...more] = callScalar(prefix, inputs, rest);
+  return [`- ${first}`, ...more].join("\n");
+}
+
+/** The placeholders each provider's templates take, filled from pipeline.yaml; an empty one drops its line. */
+export function ciValues(inputs: WrapperInputs, prefix: string): Record<string, string> {
+  const { ci } = inputs;
   const paths = ci.paths?.length ? `, paths: ${list(ci.paths)}` : "";
   const webhook = ci.notify?.webhook;
   return {
+    // The call, then the with-secret lines of the stages' secrets: for a folded (`>-`) call in a template.
+    DAGGER_CALL_LINES: [prefix, ...withSecrets(inputs)].join("\n"),
+    GITHUB_SECRETS_ENV: inputs.secrets.map(({ variable }) => `${variable}: \${{ secrets.${variable} }}`).join("\n"),
+    GITHUB_REPORTS_STEP: githubCallStep(prefix, inputs, "reports export --path reports"),
+    GITHUB_CI_STEP: githubCallStep(prefix, inputs, "ci"),
+    GITLAB_REPORTS_CALL: gitlabCallItem(prefix, inputs, "reports export --path reports"),
+    GITLAB_CI_CALL: gitlabCallItem(prefix, inputs, "ci"),
     GITHUB_TRIGGERS: [
       `push: {branches: ["**"]${paths}}`,
       paths ? `pull_request: {paths: ${list(ci.paths!)}}` : "pull_request:",
       ...(ci.schedule.length ? [`schedule: [${ci.schedule.map((cron) => `{cron: ${JSON.stringify(cron)}}`).join(", ")}]`] : []),
       ...(ci.manual ? ["workflow_dispatch:"] : []),
     ].join("\n"),
+    // After the reports (which never fail on a gate), so a failing verdict still uploads the coverage: every
+    // project's (reports/<project>/test/), and only those files (no search through the rest).
     GITHUB_CODECOV: ci.codecov
-      ? ["- uses: codecov/codecov-action@v5", "  if: always()", '  with: {files: reports/test/coverage.cobertura.xml, token: "${{ secrets.CODECOV_TOKEN }}"}'].join("\n")
+      ? ["- uses: codecov/codecov-action@v5", '  with: {files: "reports/**/coverage.cobertura.xml", disable_search: true, token: "${{ secrets.CODECOV_TOKEN }}"}'].join("\n")
       : "",
     // The default branch or a tag only: a pull request's failure shows on its own page.
     GITHUB_NOTIFY: webhook
       ? [
+          "# ci.notify: a Slack-compatible message when the default branch or a tag fails.",
           "- if: failure() && (github.ref_type == 'tag' || github.ref_name == github.event.repository.default_branch)",
           `  env: {WEBHOOK: "\${{ secrets.${webhook} }}"}`,
           "  run: >-",
-          `    printf '{"text":"%s failed, see %s"}' "$GITHUB_REPOSITORY"`,
-          '    "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"',
-          '    | curl -fsS --json @- "$WEBHOOK"',
+          `    printf '{"text":"%s failed, see %s/%s/actions/runs/%s"}' "$GITHUB_REPOSITORY"`,
+          '    "$GITHUB_SERVER_URL" "$GITHUB_REPOSITORY" "$GITHUB_RUN_ID" | curl -fsS --json @- "$WEBHOOK"',
         ].join("\n")
       : "",
     GITHUB_ENVIRONMENT: ci.environment ? `environment: ${JSON.stringify(ci.environment)}` : "",
@@ -58,12 +148,9 @@ export function ciValues(ci: CiConfig): Record<string, string> {
           "notify:",
           "  stage: .post",
           "  rules: [{if: $CI_COMMIT_TAG, when: on_failure}, {if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH', when: on_failure}]",
-          "  services: []",
-          "  before_script: [apk add --no-cache curl]",
-          "  script:",
-          "    - >-",
-          `      printf '{"text":"%s failed, see %s"}' "$CI_PROJECT_PATH" "$CI_PIPELINE_URL"`,
-          `      | curl -fsS --json @- "$${webhook}"`,
+          "  script: >-",
+          `    printf '{"text":"%s failed, see %s"}' "$CI_PROJECT_PATH" "$CI_PIPELINE_URL"`,
+          `    | curl -fsS --json @- "$${webhook}"`,
         ].join("\n")
       : "",
     GITLAB_ENVIRONMENT: ci.environment ? `environment: ${JSON.stringify(ci.environment)}` : "",

@@ -1,4 +1,4 @@
-import type { Container, Secret } from "@dagger.io/dagger";
+import type { Container, Secret, Service } from "@dagger.io/dagger";
 import { TIMEOUT_ENV, TOOL_ENTRYPOINT } from "./tool-exit.js";
 
 /**
@@ -60,11 +60,20 @@ export interface StageSecretUse {
   mount?: string | undefined;
 }
 
+/** A started service a stage's containers are bound to (by `hostname`), and the env pointing their tools at it. */
+export interface StageServiceUse {
+  hostname: string;
+  service: Service;
+  env: readonly ({ name: string; value: string } | { name: string; secret: Secret })[];
+}
+
 /**
  * What a stage adds to its containers after the installs, before its own
- * tools (pipeline.yaml stages.<stage>: timeout, secrets, before).
+ * tools (pipeline.yaml stages.<stage>: services, timeout, secrets, before).
  */
 export interface StageSetup {
+  /** Its own instances of the services it names, already started and ready. */
+  services?: readonly StageServiceUse[] | undefined;
   /** Whole seconds each tool run may take (the exit script's PIPELINE_TIMEOUT). */
   timeoutSeconds?: number | undefined;
   secrets?: readonly StageSecretUse[] | undefined;
@@ -74,7 +83,8 @@ export interface StageSetup {
 
 /**
  * The stage's own layer of a toolchain container, after the installs (which
- * stay shared by every stage and never see the stage's secrets): its secrets
+ * stay shared by every stage and never see the stage's secrets): its
+ * services, bound by their names with the env pointing at them, its secrets
  * as secret variables or files only `user` may read, its timeout, then its
  * `before` commands under the tool-exit script (so the timeout holds for them
  * too; one that fails fails the stage with its own output).
@@ -82,6 +92,10 @@ export interface StageSetup {
 export function withStageSetup(container: Container, setup: StageSetup | undefined, user: string): Container {
   if (!setup) return container;
   let c = container;
+  for (const { hostname, service, env } of setup.services ?? []) {
+    c = c.withServiceBinding(hostname, service);
+    for (const variable of env) c = "secret" in variable ? c.withSecretVariable(variable.name, variable.secret) : c.withEnvVariable(variable.name, variable.value);
+  }
   for (const { name, secret, mount } of setup.secrets ?? []) {
     c = mount === undefined ? c.withSecretVariable(name, secret) : c.withMountedSecret(mount, secret, { owner: user, mode: 0o400 });
   }

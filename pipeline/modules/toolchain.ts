@@ -4,6 +4,20 @@ import type { Project } from "./project.js";
 import type { StageResult } from "./stage.js";
 import type { BenchGateOptions } from "./verdicts.js";
 
+/** pipeline.yaml stages.integration: how each language tells its integration tests from its unit tests. */
+export interface IntegrationSettings {
+  /** Go: the build tags of the integration tests' files. */
+  tags: string[];
+  /** Go: a -run pattern selecting them (with no tags, the unit tests -skip it). */
+  run?: string | undefined;
+  /** Python: their pytest marker. */
+  marker: string;
+  /** Node: a glob of their files. */
+  files: string;
+  /** Node: a package.json script to run instead. */
+  script?: string | undefined;
+}
+
 /** What every toolchain gets from pipeline.yaml, already defaulted. */
 export interface ToolchainOptions {
   images: { go: string; golangciLint: string; node: string; python: string };
@@ -13,6 +27,8 @@ export interface ToolchainOptions {
   coverageThreshold: number;
   /** Cases per property test. */
   iterations: number;
+  /** The integration tests, which the integration stage runs and the unit tests leave out. */
+  integration: IntegrationSettings;
   /** The project's folder in the repository (pipeline.yaml `workdir`), for repository-relative report paths. */
   workdir: string;
   /** `--rerun`: set on the tool execs only (see withRerun). */
@@ -35,6 +51,8 @@ export interface Toolchain {
   container(project: Project, options: ToolchainOptions): Container;
   lint(project: Project, options: ToolchainOptions): Promise<StageResult>;
   test(project: Project, options: ToolchainOptions): Promise<StageResult>;
+  /** The integration tests alone (JUnit report), with the services the stage set up in options.stage. */
+  integration(project: Project, options: ToolchainOptions): Promise<StageResult>;
   propertyTest(project: Project, options: ToolchainOptions): Promise<StageResult>;
   bench(project: Project, options: ToolchainOptions, gate: BenchGateOptions): Promise<StageResult>;
 }

@@ -21,6 +21,12 @@ export interface TestEvidence {
   projectFolder?: string;
 }
 
+/**
+ * Failed on a non-zero exit, a failing test or a failed gate; skipped only when
+ * the tool exited 0 with no test and no gate failing. The error lines name the
+ * first 10 failing tests (the details count them all), and the tool's own
+ * output only when nothing parsed says why it failed (or a signal killed it).
+ */
 export function testVerdict(evidence: TestEvidence): StageVerdict {
   const { stage, run, suites } = evidence;
   const cases = suites.flatMap((s) => s.tests);

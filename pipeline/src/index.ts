@@ -7,7 +7,7 @@ import { argument, check, Container, dag, Directory, File, func, object, Secret 
 import type { GitMetadata } from "../modules/git/metadata.js";
 import { deployEnvironment } from "./run/deploy.js";
 import { buildFunction, publishFunction, sbomFunction, scanImageFunction, signFunction } from "./run/image.js";
-import { commitOf, historyOf } from "./run/git.js";
+import { commitOf, historyOf, missingGitLine } from "./run/git.js";
 import { cutRelease } from "./run/release.js";
 import { loadProject } from "./run/load-project.js";
 import { checkedSecretName, StageSecret } from "./run/stage-secret.js";
@@ -59,8 +59,8 @@ export class Pipeline {
   }
 
   /**
-   * Runs lint, unit tests with coverage, property tests and the security
-   * scans concurrently, then the benchmarks alone, prints the summary, and
+   * Runs lint, unit tests with coverage, integration tests with their
+   * services, property tests and the security scans concurrently, then the benchmarks alone, prints the summary, and
    * fails if any stage or gate fails. Use `reports` to export the JUnit,
    * Cobertura, SARIF and benchmark reports.
    *
@@ -103,6 +103,23 @@ export class Pipeline {
   @check()
   async test(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
     await runCheck(this.source, "test", this.callInputs(rerun, npmrc, pipConf, netrc, goprivate));
+  }
+
+  /**
+   * Runs the integration tests (Go: the files behind the integration build tag; Python: pytest -m
+   * integration; Node: *.integration.test.* or a script) against the services of pipeline.yaml's
+   * services, fresh instances of its own, started and ready first; writes their JUnit report.
+   *
+   * @param rerun Any new value runs the tools again instead of returning their cached results, for a flaky test: --rerun=$(date +%s). The installs stay cached.
+   * @param npmrc An .npmrc for private npm registries, mounted for the Node install only: env://NPMRC or file://.npmrc.
+   * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
+   * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
+   * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
+   */
+  @func()
+  @check()
+  async integration(rerun?: string, npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<void> {
+    await runCheck(this.source, "integration", this.callInputs(rerun, npmrc, pipConf, netrc, goprivate));
   }
 
   /**
@@ -182,10 +199,11 @@ export class Pipeline {
    * @param pipConf A pip.conf with a private index and its credentials, mounted for the Python installs only: env://PIP_CONF or file://pip.conf.
    * @param netrc A .netrc with the credentials of private Go module hosts, mounted for go mod download only: env://NETRC or file://.netrc.
    * @param goprivate Private Go module path patterns (GOPRIVATE), fetched from their hosts past the proxy, e.g. github.com/acme/*.
+   * @param project With pipeline.yaml's projects: the one to run on, by its key (e.g. api).
    */
   @func({ cache: "never" })
-  async benchBaseline(npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string): Promise<File> {
-    const loaded = await loadProject(this.source);
+  async benchBaseline(npmrc?: Secret, pipConf?: Secret, netrc?: Secret, goprivate?: string, project?: string): Promise<File> {
+    const loaded = await loadProject(this.source, project);
     // A fresh rerun value: the bench exec itself would otherwise come from the cache, an old measurement.
     const inputs = this.callInputs(randomUUID(), npmrc, pipConf, netrc, goprivate);
     const run = await runLoadedStages({ ...loaded, baselineText: undefined, baselineProblem: undefined }, ["bench"], inputs);
@@ -202,10 +220,11 @@ export class Pipeline {
    * in any layer, labels). Returns one container per platform.
    *
    * @param platform Only this platform (os/arch or os/arch/variant), e.g. linux/amd64.
+   * @param project With pipeline.yaml's projects: the one to run on, by its key (e.g. api).
    */
   @func()
-  async build(platform?: string): Promise<Container[]> {
-    const images = await buildFunction(await loadProject(this.source), { git: await this.commit(), platform });
+  async build(platform?: string, project?: string): Promise<Container[]> {
+    const images = await buildFunction(await loadProject(this.source, project), { ...(await this.commit()), platform });
     return images.map((i) => i.container);
   }
 
@@ -216,10 +235,11 @@ export class Pipeline {
    *
    * @param platform Only this platform, e.g. linux/amd64.
    * @param rerun Any new value scans again (the scan is also redone daily, as the databases change).
+   * @param project With pipeline.yaml's projects: the one to run on, by its key (e.g. api).
    */
   @func()
-  async scanImage(platform?: string, rerun?: string): Promise<string> {
-    return scanImageFunction(await loadProject(this.source), { git: await this.commit(), platform, rerun });
+  async scanImage(platform?: string, rerun?: string, project?: string): Promise<string> {
+    return scanImageFunction(await loadProject(this.source, project), { ...(await this.commit()), platform, rerun });
   }
 
   /**
@@ -227,10 +247,11 @@ export class Pipeline {
    * (SPDX 2.3) and .cdx.json (CycloneDX 1.6): `dagger call sbom export --path sbom`.
    *
    * @param platform Only this platform, e.g. linux/amd64.
+   * @param project With pipeline.yaml's projects: the one to run on, by its key (e.g. api).
    */
   @func()
-  async sbom(platform?: string): Promise<Directory> {
-    return sbomFunction(await loadProject(this.source), { git: await this.commit(), platform });
+  async sbom(platform?: string, project?: string): Promise<Directory> {
+    return sbomFunction(await loadProject(this.source, project), { ...(await this.commit()), platform });
   }
 
   /**
@@ -245,12 +266,13 @@ export class Pipeline {
    * @param signingKey A cosign private key (the contents of cosign.key), e.g. env://COSIGN_KEY.
    * @param signingPassword The key's password, e.g. env://COSIGN_PASSWORD.
    * @param oidcToken Keyless signing: an OIDC identity token with audience sigstore, e.g. env://SIGSTORE_ID_TOKEN.
+   * @param project With pipeline.yaml's projects: the one to run on, by its key (e.g. api).
    */
   @func({ cache: "never" })
-  async publish(registryToken?: Secret, registryUsername?: string, signingKey?: Secret, signingPassword?: Secret, oidcToken?: Secret): Promise<string> {
+  async publish(registryToken?: Secret, registryUsername?: string, signingKey?: Secret, signingPassword?: Secret, oidcToken?: Secret, project?: string): Promise<string> {
     const { digestRef, summary } = await publishFunction(
-      await loadProject(this.source),
-      { git: await this.commit() },
+      await loadProject(this.source, project),
+      await this.commit(),
       { token: registryToken, username: registryUsername },
       { key: signingKey, password: signingPassword, identityToken: oidcToken },
     );
@@ -298,6 +320,7 @@ export class Pipeline {
    * @param signingKey A cosign private key (the contents of cosign.key), e.g. env://COSIGN_KEY.
    * @param signingPassword The key's password, e.g. env://COSIGN_PASSWORD.
    * @param oidcToken Keyless signing: an OIDC identity token with audience sigstore, e.g. env://SIGSTORE_ID_TOKEN.
+   * @param project With pipeline.yaml's projects: the one to release, by its key (e.g. api); its gates, image and artifacts.
    */
   @func({ cache: "never" })
   async release(
@@ -315,9 +338,11 @@ export class Pipeline {
     signingKey?: Secret,
     signingPassword?: Secret,
     oidcToken?: Secret,
+    project?: string,
   ): Promise<string> {
     return cutRelease(this.source, {
       tag,
+      project,
       registryToken,
       registryUsername,
       ...this.callInputs(rerun, npmrc, pipConf, netrc, goprivate),
@@ -325,14 +350,15 @@ export class Pipeline {
       githubToken,
       gitlabToken,
       signing: { key: signingKey, password: signingPassword, identityToken: oidcToken },
-      git: await this.commit(),
+      ...(await this.commit()),
       history: await historyOf(this.source, this.git, this.gitRef),
     });
   }
 
-  /** The commit the call runs on, for labels, sha tags and release notes: read from --git; undefined without one. */
-  private commit(): Promise<GitMetadata | undefined> {
-    return commitOf(this.source, this.git, this.gitRef);
+  /** The commit the call runs on, for labels, sha tags and release notes, read from --git; without one, why and how to give it. */
+  private async commit(): Promise<{ git: GitMetadata | undefined; gitNote: string | undefined }> {
+    const reading = await commitOf(this.source, this.git, this.gitRef);
+    return { git: reading.metadata, gitNote: missingGitLine(reading) };
   }
 
   /**

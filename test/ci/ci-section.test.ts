@@ -50,23 +50,28 @@ describe("wrappers written from pipeline.yaml's ci section", () => {
     expect(ci.on).toEqual({ push: { branches: ["**"], paths }, pull_request: { paths }, schedule: [{ cron: "0 2 * * *" }], workflow_dispatch: null });
     const steps = ci.jobs.ci.steps;
     const codecov = steps.find((s) => s.uses?.startsWith("codecov/codecov-action@"));
-    expect(codecov?.with).toEqual({ files: "reports/test/coverage.cobertura.xml", token: "${{ secrets.CODECOV_TOKEN }}" });
+    // Every project's Cobertura report (reports/<project>/test/ too), and nothing the search would add (test/coverage.md).
+    expect(codecov?.with).toEqual({ files: "reports/**/coverage.cobertura.xml", disable_search: true, token: "${{ secrets.CODECOV_TOKEN }}" });
     // The notification is the last step, on failure only; the webhook reaches it only as a secret in env.
     const notify = steps.at(-1)!;
     expect(notify.if).toMatch(/^failure\(\) && /);
     expect(notify.env).toEqual({ WEBHOOK: "${{ secrets.PIPELINE_WEBHOOK_URL }}" });
     expect(notify.run).not.toContain("${{");
     expect(notify.run).toMatch(/\| curl -fsS --json @- "\$WEBHOOK"$/);
+    // The run's page, from the runner's own variables: the JSON a Slack-compatible webhook takes.
+    expect(notify.run).toBe(
+      'printf \'{"text":"%s failed, see %s/%s/actions/runs/%s"}\' "$GITHUB_REPOSITORY" "$GITHUB_SERVER_URL" "$GITHUB_REPOSITORY" "$GITHUB_RUN_ID" | curl -fsS --json @- "$WEBHOOK"',
+    );
     const release = parse(read(".github/workflows/release.yml")) as { jobs: { release: { environment?: string } } };
     expect(release.jobs.release.environment).toBe("production");
   });
 
   it("GitLab: the path rules keep schedules and manual runs, a notify job on failure, the release's environment, valid against GitLab's schema", (ctx) => {
-    const config = parse(read(".gitlab-ci.yml")) as Record<string, { rules?: unknown; environment?: string; stage?: string; script?: string[] }>;
+    const config = parse(read(".gitlab-ci.yml")) as Record<string, { rules?: unknown; environment?: string; stage?: string; script?: string | string[] }>;
     expect(config["ci"]!.rules).toEqual([{ if: "$CI_PIPELINE_SOURCE =~ /^(schedule|web)$/" }, { changes: ["services/api/**", "go.mod"] }]);
     expect(config["release"]!.environment).toBe("production");
     expect(config["notify"]).toMatchObject({ stage: ".post", rules: [{ if: "$CI_COMMIT_TAG", when: "on_failure" }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", when: "on_failure" }] });
-    expect(config["notify"]!.script).toEqual(['printf \'{"text":"%s failed, see %s"}\' "$CI_PROJECT_PATH" "$CI_PIPELINE_URL" | curl -fsS --json @- "$PIPELINE_WEBHOOK_URL"']);
+    expect(config["notify"]!.script).toBe('printf \'{"text":"%s failed, see %s"}\' "$CI_PROJECT_PATH" "$CI_PIPELINE_URL" | curl -fsS --json @- "$PIPELINE_WEBHOOK_URL"');
     if (!existsSync(schemaFile)) ctx.skip(`GitLab's schema is absent: ${schemaFile} (the shared/ folder beside the repository)`);
     const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
     const validate = addFormats(new Ajv({ strict: false, allErrors: true })).compile(JSON.parse(readFileSync(schemaFile, "utf8")) as object);

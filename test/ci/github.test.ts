@@ -106,7 +106,9 @@ describe("generated GitHub Actions workflows", () => {
 
   it("grant the least privilege: read by default, security-events only where SARIF is uploaded, read to release", () => {
     const ci = workflow("ci");
-    expect(ci.permissions).toEqual({ contents: "read" });
+    // One job, which uploads SARIF: the workflow's permissions are that job's (a line less than repeating them).
+    expect(Object.keys(ci.jobs)).toEqual(["ci"]);
+    expect(ci.permissions).toEqual({ contents: "read", "security-events": "write", actions: "read" });
     for (const [id, job] of Object.entries(ci.jobs)) {
       const uploadsSarif = job.steps.some((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
       const writes = Object.entries(job.permissions ?? ci.permissions ?? {}).filter(([, level]) => level === "write");
@@ -175,10 +177,10 @@ describe("generated GitHub Actions workflows", () => {
     }
   });
 
-  it("stay thin: at most about 30 lines of YAML besides comments", () => {
+  it("stay thin: at most 30 lines of YAML besides comments", () => {
     for (const name of NAMES) {
       const lines = text(name).split("\n").filter((line) => !/^\s*(#.*)?$/.test(line));
-      expect(lines.length, name).toBeLessThanOrEqual(31);
+      expect(lines.length, name).toBeLessThanOrEqual(30);
     }
   });
 

@@ -90,6 +90,9 @@ describe("pipeline init", () => {
     Object.assign(expected, { language });
     Object.assign(expected.release, { image: "ghcr.io/<owner>/<name>" });
     Object.assign(expected.stages.lint, { commands: lint });
+    // Go and Node also show how else to pick out the integration tests: a -run pattern, a package.json script.
+    if (language === "go") Object.assign(expected.stages.integration, { run: "^TestIntegration" });
+    if (language === "node") Object.assign(expected.stages.integration, { script: "test:integration" });
     expect(loaded.config).toEqual(expected);
   });
 
@@ -173,13 +176,17 @@ describe("pipeline init", () => {
       #     - .vscode
       #     - .idea
 
-      # stages:                                      # Per-stage switches and options: the built-in stages (lint, test, propertyTest, scan, bench), and stages of your own (a name with image and commands).
+      # stages:                                      # Per-stage switches and options: the built-in stages (lint, test, integration, propertyTest, scan, bench), and stages of your own (a name with image and commands).
       #   lint:                                      # Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff.
       #     enabled: true                            # Run the lint stage.
       #     commands: [[npm, run, lint]]             # Commands to run instead of the toolchain's defaults, each an argv array (exit code only: no report parsing or gate). before and after still run around them.
       #   test:                                      # Unit tests with coverage, written as JUnit and Cobertura reports.
       #     enabled: true                            # Run the unit-test stage.
       #     coverageThreshold: 80                    # Fail when coverage is below this percentage: lines (Go: statements; coverage.py: its own total, with branches when measured). 0 disables the gate.
+      #   integration:                               # Integration tests, beside the unit tests and concurrently with them, against the services they name (default: every one of services), each a fresh instance for this stage; a JUnit report.
+      #     enabled: true                            # Run the integration-test stage.
+      #     files: "**/*.integration.test.*"         # Node only: a glob of the integration test files, run by the project's test runner (vitest, jest or node --test) and left out of the unit tests.
+      #     script: test:integration                 # Node only: a package.json script to run instead of files (e.g. test:integration), judged by its exit code.
       #   propertyTest:                              # Property tests: Go fuzz seeds and TestProperty*, hypothesis (-m property), fast-check (*.property.test.*).
       #     enabled: true                            # Run the property-test stage.
       #     iterations: 100                          # Cases per property: testing/quick -quickchecks, hypothesis max_examples, fast-check numRuns.

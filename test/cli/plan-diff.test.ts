@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { dag, type Container } from "@dagger.io/dagger";
@@ -149,7 +149,9 @@ describe("plan --diff: which execs would re-run, and why", () => {
   });
 
   it("names an env value, an argument and a generated file that change between two source folders, and says it in text", async () => {
+    // The base without the example's own pipeline.yaml (its services), so the head's is an added file.
     const base = copyExample("python-service");
+    rmSync(join(base, "pipeline.yaml"));
     const head = copyExample("python-service", { "pipeline.yaml": "stages:\n  propertyTest: { iterations: 300 }\n  bench: { count: 8 }\n" });
     const { code, out } = await cli("plan", "ci", "--source", head, "--diff-source", base, "--json");
     expect(code).toBe(0);

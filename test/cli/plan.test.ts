@@ -13,8 +13,9 @@ describe("pipeline plan", () => {
     const { code, out } = await cli("plan", "ci", "--source", examplePath("go-service"));
     expect(code).toBe(0);
     // Lint (vet, gofmt), the tests and the package listing, beside the scan: trivy, hadolint, semgrep, gitleaks, and
-    // govulncheck and gosec in the toolchain's container, each built apart (go install) so the build runs beside the download.
-    expect(out).toMatch(/^Group 1 \(12 containers run concurrently\):$/m);
+    // govulncheck and gosec in the toolchain's container, each built apart (go install) so the build runs beside the download;
+    // and the integration stage's two package listings (with and without its build tag).
+    expect(out).toMatch(/^Group 1 \(14 containers run concurrently\):$/m);
     // The property tests follow the package listing that finds testing/quick users.
     const second = out.slice(out.indexOf("Group 2 (1 container):"), out.indexOf("Group 3 (1 container):"));
     expect(second).toContain("exec    go test -run '^(TestProperty|Fuzz)' -json ./...");

@@ -218,6 +218,23 @@ describe("pipeline wrappers", () => {
     expect(readFileSync(file, "utf8")).not.toContain("extra:");
   });
 
+  it("gives the stages' secrets to every call, and exits 1 naming a secret CI cannot give, writing nothing", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "pipeline.yaml"), "stages:\n  test:\n    secrets: { CODECOV_TOKEN: env://CODECOV_TOKEN }\n");
+    expect((await cli("wrappers", "--provider", "gitlab", "--module", MODULE, "--out", dir)).code).toBe(0);
+    expect(readFileSync(join(dir, ".gitlab-ci.yml"), "utf8")).toContain("with-secret --name CODECOV_TOKEN --value env://CODECOV_TOKEN\n      ci\n");
+
+    const bad = tempDir();
+    writeFileSync(join(bad, "pipeline.yaml"), "stages:\n  test:\n    secrets: { CODECOV_TOKEN: cmd://pass show codecov }\n");
+    const refused = await cli("wrappers", "--provider", "github", "--module", MODULE, "--out", bad);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toBe(
+      `error: ${join(bad, "pipeline.yaml")} stages.test.secrets.CODECOV_TOKEN: "cmd://pass show codecov" cannot be given in CI, where secrets are variables.\n` +
+        "  Fix: store it as a CI secret (GitHub: repository secret; GitLab: masked variable) and write env://CODECOV_TOKEN (a file:// or cmd:// reference is for local runs: dagger call with-secret --name CODECOV_TOKEN --value \"cmd://pass show codecov\" ...)\n",
+    );
+    expect(existsSync(join(bad, ".github"))).toBe(false);
+  });
+
   it("exits 2 for an unknown or missing provider", async () => {
     const unknown = await cli("wrappers", "--provider", "jenkins", "--out", tempDir());
     expect(unknown.code).toBe(2);

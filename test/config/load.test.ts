@@ -70,7 +70,7 @@ describe("pipeline.yaml errors", () => {
 
   it("lists the allowed keys when nothing is close", () => {
     const [problem] = problems("stagez: {}\nzzz: 1\n").filter((p) => p.path === "zzz");
-    expect(problem?.fix).toBe("remove it; the keys allowed here are: $schema, version, language, workdir, images, toolInputs, stages, image, release, deploy, projects, ci");
+    expect(problem?.fix).toBe("remove it; the keys allowed here are: $schema, version, language, workdir, images, toolInputs, stages, services, image, release, deploy, projects, ci");
     const [typo] = problems("stagez: {}\n");
     expect(typo?.message).toContain('did you mean "stages"');
   });

@@ -76,7 +76,7 @@ describe("pipeline.yaml in the module", () => {
     mkdirSync(join(root, "services/api/perf/baseline.json"), { recursive: true });
     const { engine, error } = await recordRun(async () => (await pipelineOn(root)).ci());
     const message = (error as Error).message;
-    expect(message).toContain("❌ Failed**: bench (1 of 5 stages)");
+    expect(message).toContain("❌ Failed**: bench (1 of 6 stages)");
     expect(message).toContain('pipeline.yaml: stages.bench.baseline "perf/baseline.json" is a directory, not a baseline file.');
     // dagger call runs at the repository root, so the -o path includes the workdir.
     expect(message).toContain("Fix: remove or rename the folder services/api/perf/baseline.json, then record a baseline with: dagger call bench-baseline -o services/api/perf/baseline.json");

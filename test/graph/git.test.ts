@@ -8,8 +8,11 @@ import { importFromRuntimeView } from "../../cli/runtime-view/load.js";
 import { GIT_DIR, headArgs, commitsSinceArgs } from "../../pipeline/modules/git/args.js";
 import { NON_ROOT_USER } from "../../pipeline/modules/non-root.js";
 import { IMAGES } from "../../pipeline/modules/pins.js";
+import * as goArgs from "../../pipeline/modules/go/args.js";
 import { copyExample, tempDir } from "../helpers/examples.js";
+import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { commitAll, GIT_ARGUMENT_EXCLUDE, gitIn, pipelineWithGit, realGitOutcomes } from "../helpers/git.js";
+import { pipelineOn, reportFiles, stageSummary } from "../helpers/pipeline.js";
 import { chainOf, newFilesOf, wavesOf } from "../helpers/records.js";
 
 type Read = typeof import("../../pipeline/modules/git/read.js");
@@ -117,5 +120,57 @@ describe("git metadata, read from the --git checkout in a pinned git container",
     const option = await recordRun(() => commitsSince({ checkout, image: IMAGES.git }, "--output=/etc/passwd"));
     expect(String((option.error as Error).message)).toMatch(/starts with "-"/);
     expect(option.engine.executedCommands()).toEqual([]);
+  });
+});
+
+/** How often `needle` occurs in `text`. */
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+/** Real passing outputs of the Go test stage, so a release's gates pass. */
+const passingGo = () => ({
+  execOutcome: (argv: readonly string[]) =>
+    argv.join(" ") === goArgs.unitTestArgs({ race: true }).join(" ") ? { exitCode: 0, stdout: readFixture("go/test-race-cover.jsonl") } : undefined,
+  fileContents: (path: string) => (path === goArgs.COVERPROFILE ? readFixture("go/cover.out") : undefined),
+});
+
+describe("without git metadata, said once where the commit matters", () => {
+  const WHY = "no git metadata: the call was given no checkout history.";
+
+  it("is no line of the stages' summaries: a check reads no git at all, and ci's summary leaves it to the history scan", async () => {
+    const root = copyExample("go-service");
+    const lint = await recordRun(() => stageSummary(root, "lint"));
+    expect(lint.error).toBeUndefined();
+    expect(lint.result).not.toMatch(/git metadata|--git/);
+    const files = await reportFiles(root, {});
+    expect(files["summary.md"]).not.toContain("git metadata");
+    // The history scan is what the missing .git costs ci: its note, once, with the fix.
+    expect(count(Object.values(files).join("\n"), "history not scanned: no .git was given (with --source=., pass --git=. too")).toBe(1);
+    // A single stage's check does not even read the commit, given one.
+    await commitAll(root);
+    const { runStages } = await importFromRuntimeView<typeof import("../../pipeline/src/run/stages.js")>("src/run/stages.ts");
+    const checkout = () => dag.host().directory(root, { exclude: GIT_ARGUMENT_EXCLUDE });
+    const withCheckout = await recordRun(() => runStages(dag.host().directory(root, { exclude: ["**/.git"] }), ["lint"], { gitSource: { checkout: checkout() } }));
+    expect(withCheckout.error).toBeUndefined();
+    expect(withCheckout.engine.executedCommands().filter((argv) => argv.includes("--decorate-refs=refs/tags/"))).toEqual([]);
+  });
+
+  it.skipIf(!haveFixtures)("says in the image build and the release notes what went without the commit, and why, once each", async () => {
+    const root = copyExample("go-service", { "pipeline.yaml": "release:\n  image: ghcr.io/acme/go-service\nstages:\n  test: { coverageThreshold: 30 }\n" });
+    const { result, error } = await recordRun(async () => (await pipelineOn(root)).release("v1.2.0", dag.secret("env://REGISTRY_TOKEN"), "ci-bot"), passingGo());
+    expect(error).toBeUndefined();
+    const text = String(result);
+    expect(count(text, WHY)).toBe(2);
+    expect(text).toContain(`- ⚠️ no sha-<short> tag, no revision, created or source label: ${WHY} Fix: pass the checkout to the call with its .git: \`dagger call --git=. ...\``);
+    expect(text).toContain(`### Release notes\n\n- ⚠️ none written: ${WHY}`);
+    // The gates' summary, printed first, says nothing of it.
+    expect(text.slice(0, text.indexOf("## 🚀"))).not.toContain("git metadata");
+    expect(text).not.toContain("First release.");
+  });
+
+  it("fails a publish with nothing to tag by naming the missing commit and the fix, not a branch to publish from", async () => {
+    const root = copyExample("go-service", { "pipeline.yaml": "image:\n  name: ghcr.io/acme/go-service\n  policy: { disable: [{ rule: labels, reason: the test builds without git }] }\n" });
+    const { error, engine } = await recordRun(async () => (await pipelineOn(root)).publish(dag.secret("env://REGISTRY_TOKEN")));
+    expect(String((error as Error).message)).toMatch(new RegExp(`^nothing to tag the image with: ${WHY.replace(/[.]/g, "\\.")} Fix: pass the checkout`));
+    expect(engine.records.filter((r) => r.leaf === "publish")).toEqual([]);
   });
 });

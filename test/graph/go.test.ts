@@ -56,7 +56,12 @@ describe("go toolchain graph", () => {
     const { engine } = await recordRun(async () => (await pipelineOn(examplePath("go-service"))).ci());
     const executions = await engine.executions();
     const [PROPERTY] = args.propertyTestArgs(100);
-    const [download, list, property, bench, ...stages] = wavesOf(executions, ["go", "mod", "download"], args.listTestImportsArgs(), PROPERTY!, args.benchArgs(6), args.vetArgs(), args.gofmtArgs(), UNIT);
+    const [download, list, property, bench, ...stages] = wavesOf(
+      executions,
+      ["go", "mod", "download"], args.listTestImportsArgs(), PROPERTY!, args.benchArgs(6), args.vetArgs(), args.gofmtArgs(), UNIT,
+      // The integration stage's listings, which find no test file behind the integration tag here.
+      args.listTestFilesArgs(["integration"]), args.listTestFilesArgs([]),
+    );
     // Every other stage's first exec was answered in one wave: none waited for another's answer...
     expect(new Set([list, ...stages])).toEqual(new Set([download! + 1]));
     // ...but the property tests wait for the package listing that says which use testing/quick.
@@ -66,7 +71,7 @@ describe("go toolchain graph", () => {
     expect(bench).toBeGreaterThan(Math.max(...others.map((e) => e.wave)));
     // The shared dependency step ran once for all of them, before them.
     // (The scan stage's own execs aside: test/graph/scan.test.ts reads them.)
-    expect(executions.filter((e) => !isScanExec(e.args))).toHaveLength(7);
+    expect(executions.filter((e) => !isScanExec(e.args))).toHaveLength(9);
   });
 
   it("follows pipeline.yaml: no race detector, property iterations, benchmark sample count", async () => {
@@ -133,7 +138,7 @@ describe("go toolchain graph", () => {
     const { error } = await recordRun(async () => (await pipelineOn(root)).ci(), options);
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
-    expect(message).toContain("❌ Failed**: test (1 of 5 stages)");
+    expect(message).toContain("❌ Failed**: test (1 of 6 stages)");
     expect(message).toMatch(/FAIL example\.com\/gosample TestJoinFails/);
     expect(message).toContain(`${UNIT.join(" ")} exited with code 1`);
     // Empty outputs elsewhere: nothing to compare is a skip, not a pass.
@@ -154,9 +159,9 @@ describe("go toolchain graph", () => {
       execOutcome: (argv) => (argv.join(" ") === "go mod download" ? { exitCode: 1, stderr: `${notFound}\n` } : undefined),
     });
     const message = String((error as Error).message);
-    expect(message).toContain("❌ Failed**: lint, test, propertyTest, scan, bench (5 of 5 stages)");
+    expect(message).toContain("❌ Failed**: lint, test, integration, propertyTest, scan, bench (6 of 6 stages)");
     // The command and its own output, once per stage (the scan's twice: govulncheck and gosec), not only "did not complete successfully".
-    expect(message.split(notFound)).toHaveLength(7);
+    expect(message.split(notFound)).toHaveLength(8);
     expect(message).toContain('process "go mod download" did not complete successfully: exit code: 1');
   });
 

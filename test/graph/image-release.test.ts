@@ -9,6 +9,7 @@ import * as goArgs from "../../pipeline/modules/go/args.js";
 import * as imageArgs from "../../pipeline/modules/image/args.js";
 import { IMAGES } from "../../pipeline/modules/pins.js";
 import { copyExample } from "../helpers/examples.js";
+import { pipelineOn } from "../helpers/pipeline.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 
 /**
@@ -128,7 +129,7 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
     const everything = JSON.stringify(records) + result;
     for (const marker of Object.values(MARKERS)) expect(everything).not.toContain(marker);
 
-    // The release files' table (the recording engine lists no directory entries, so the real-tool tests check its rows).
+    // The release files' table; its rows, from the checksum exec's output, are checked in test/graph/release.test.ts's whole release.
     expect(result).toContain("### Artifacts\n\n| file | sha256 |");
   });
 
@@ -153,15 +154,29 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
     expect(result).toContain("Dry run: nothing pushed");
   });
 
-  it("refuses bad input before anything runs: a bad platform, a scheme in the image, a missing target", async () => {
-    const cases: [string, RegExp][] = [
-      ["release:\n  image: ghcr.io/acme/go-service\nimage:\n  platforms: [linux]\n", /platforms\.0|expected os\/arch/],
+  it("refuses bad input before anything runs, naming the field: a bad platform, a scheme or spaces in the image, a missing target, a tag that is not semver", async () => {
+    const cases: [string, RegExp, string?][] = [
+      ["release:\n  image: ghcr.io/acme/go-service\nimage:\n  platforms: [linux]\n", /image\.platforms\.0: .*os\/arch/],
       ["release:\n  image: https://ghcr.io/acme/go-service\n", /release\.image: "https:\/\/ghcr\.io\/acme\/go-service" has a URL scheme/],
+      ["image:\n  name: ghcr.io/acme/go service\n", /image\.name: "ghcr\.io\/acme\/go service" contains whitespace/],
       ["release:\n  image: ghcr.io/acme/go-service\nimage:\n  target: release\n", /image\.target: Dockerfile has no stage "release" \(its stages: build\)/],
+      [CONFIG, /^--tag "1\.2" is not a release tag.*\n {2}Fix: use v \+ a semantic version/, "1.2"],
     ];
-    for (const [config, message] of cases) {
-      const { engine, error } = await release(copyExample("go-service", { "pipeline.yaml": config }), passing());
+    for (const [config, message, tag] of cases) {
+      const { engine, error } = await recordRun(async () => {
+        const { cutRelease } = await importFromRuntimeView<typeof import("../../pipeline/src/run/release.js")>("src/run/release.ts");
+        return cutRelease(dag.host().directory(copyExample("go-service", { "pipeline.yaml": config })), { tag: tag ?? "v1.2.0", registryToken: undefined, registryUsername: undefined, git: GIT });
+      }, passing());
       expect(String((error as Error | undefined)?.message)).toMatch(message);
+      expect(engine.executedCommands()).toEqual([]);
+    }
+  });
+
+  it("refuses a --platform that is not os/arch[/variant] on build, scan-image and sbom, before any build", async () => {
+    const root = copyExample("go-service", { "pipeline.yaml": CONFIG });
+    for (const call of ["build", "scanImage", "sbom"] as const) {
+      const { engine, error } = await recordRun(async () => (await pipelineOn(root))[call]("linux amd64"), passing());
+      expect(String((error as Error | undefined)?.message)).toMatch(/^--platform: "linux amd64" is not a platform\.\n {2}Fix: write it as os\/arch or os\/arch\/variant/);
       expect(engine.executedCommands()).toEqual([]);
     }
   });

@@ -34,7 +34,7 @@ describe.skipIf(!haveFixtures)("a tool killed by a signal", () => {
     expect(chain.at(-2)).toEqual({ field: "withEntrypoint", args: { args: [...TOOL_ENTRYPOINT] } });
     expect(chain.at(-1)!.args["useEntrypoint"]).toBe(true);
     const summary = (error as Error).message;
-    expect(summary).toContain("❌ Failed**: test (1 of 5 stages)");
+    expect(summary).toContain("❌ Failed**: test (1 of 6 stages)");
     expect(summary).toContain(`${UNIT.join(" ")} was killed by signal 9 (SIGKILL: often the out-of-memory killer)`);
     expect(summary).toContain(OOM);
     expect(summary).not.toContain("did not complete successfully");
@@ -56,8 +56,8 @@ describe("an install killed by a signal", () => {
       execOutcome: (argv) => (argv.join(" ") === "go mod download" ? { exitCode: 137, stderr: "" } : undefined),
     });
     const summary = (error as Error).message;
-    expect(summary).toContain("❌ Failed**: lint, test, propertyTest, scan, bench (5 of 5 stages)");
+    expect(summary).toContain("❌ Failed**: lint, test, integration, propertyTest, scan, bench (6 of 6 stages)");
     // Once per stage; the scan's twice (govulncheck and gosec each run on the Go toolchain's container).
-    expect(summary.split("killed by signal 9 (SIGKILL: often the out-of-memory killer)")).toHaveLength(7);
+    expect(summary.split("killed by signal 9 (SIGKILL: often the out-of-memory killer)")).toHaveLength(8);
   });
 });

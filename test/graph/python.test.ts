@@ -50,6 +50,7 @@ function realReports(path: string): string | undefined {
   if (path === paths.testJunit) return readFixture("python/pytest-pass.junit.xml");
   if (path === paths.coverageXml) return readFixture("python/coverage.cobertura.xml");
   if (path === paths.propertyJunit) return readFixture("python/pytest-pass.junit.xml");
+  if (path === paths.integrationJunit) return readFixture("python/pytest-pass.junit.xml");
   if (path === paths.benchJson) return benchJson("test_bench_allocate", [3.1e-4, 3.2e-4, 3.0e-4, 3.3e-4, 3.1e-4, 3.2e-4]);
   return undefined;
 }
@@ -97,7 +98,7 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     expect(source!.args["exclude"]).toEqual(args.SOURCE_EXCLUDES);
     expect(source!.args["owner"]).toBe(NON_ROOT_USER);
     expect(execs[3]!.args["args"]).toEqual([
-      "python", "-m", "pytest", "-p", "no:cacheprovider", "-m", "not property", "--benchmark-skip",
+      "python", "-m", "pytest", "-p", "no:cacheprovider", "-m", "not property and not integration", "--benchmark-skip",
       "--cov", "--cov-report=term", `--cov-report=xml:${paths.coverageXml}`, `--junitxml=${paths.testJunit}`, "-q",
     ]);
     expect(execs[3]!.args["expect"]).toBe("ANY");
@@ -197,7 +198,8 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     expect(message).toMatch(/FAIL .*test_clamp_property_is_false/);
 
     const files = await reportFiles(examplePath("python-service"), { execOutcome: failing, fileContents: reportsFor });
-    expect(Object.keys(files).sort()).toEqual(EVERY_STAGE_REPORTS);
+    // The example has integration tests too (its pipeline.yaml gives them PostgreSQL and Redis): their own report.
+    expect(Object.keys(files).sort()).toEqual([...EVERY_STAGE_REPORTS, "integration/junit.xml"].sort());
     expect(files["test/junit.xml"]).toContain("test_clamp_wrong_expectation");
     expect(files["summary.md"]).toMatch(/test_clamp_wrong_expectation/);
   });

@@ -149,7 +149,7 @@ describe("scan graph: Go", () => {
     const root = examplePath("go-service");
     const { error } = await recordRun(async () => (await pipelineOn(root)).ci(), { execOutcome: outcome, fileContents });
     const message = String((error as Error).message);
-    expect(message).toContain("❌ Failed**: scan (1 of 5 stages)");
+    expect(message).toContain("❌ Failed**: scan (1 of 6 stages)");
     expect(message).toContain("scan gate failed: 2 findings at high or above (1 critical, 1 high); govulncheck, semgrep could not scan");
     expect(message).toContain(`govulncheck could not scan: ${GOVULNCHECK.join(" ")} exited with code 1; its database or network could not be reached: govulncheck: fetching vulnerabilities:`);
     expect(message).toContain(`semgrep could not scan: ${SEMGREP.join(" ")} exited with code 7`);
@@ -192,7 +192,7 @@ describe("scan graph: Go", () => {
     });
     const { error } = await recordRun(async () => (await pipelineOn(expired)).ci(), { fileContents });
     const message = String((error as Error).message);
-    expect(message).toContain("❌ Failed**: scan (1 of 5 stages)");
+    expect(message).toContain("❌ Failed**: scan (1 of 6 stages)");
     expect(message).toMatch(/security\/accepted\.yaml:5:14 ignore\[0\]\.expires: the entry for test-rule expired on 2020-01-31 \(today is \d{4}-\d{2}-\d{2}\)/);
   });
 

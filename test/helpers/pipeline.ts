@@ -17,7 +17,7 @@ export async function pipelineOn(root: string) {
  * The summary a stage's check prints: the same run the check makes, read
  * directly because a check itself returns nothing (call inside recordRun).
  */
-export async function stageSummary(root: string, stage: "lint" | "test" | "propertyTest" | "scan" | "bench"): Promise<string> {
+export async function stageSummary(root: string, stage: "lint" | "test" | "integration" | "propertyTest" | "scan" | "bench"): Promise<string> {
   const { runStages } = await importFromRuntimeView<typeof import("../../pipeline/src/run/stages.js")>("src/run/stages.ts");
   return (await runStages(dag.host().directory(root), [stage])).summary;
 }

@@ -45,6 +45,6 @@ describe("function caching", () => {
 
   it("leaves ci, the checks and reports to the engine's cache, so the wrappers' ci after reports costs nothing", () => {
     const options = functionCacheOptions();
-    for (const name of ["ci", "lint", "test", "propertyTest", "bench", "reports"]) expect(options).toHaveProperty(name, undefined);
+    for (const name of ["ci", "lint", "test", "integration", "propertyTest", "bench", "reports"]) expect(options).toHaveProperty(name, undefined);
   });
 });

@@ -54,6 +54,7 @@ describe("the module registered as the runtime registers it", () => {
       "build",
       "ci",
       "deploy",
+      "integration",
       "lint",
       "propertyTest",
       "publish",
@@ -66,7 +67,7 @@ describe("the module registered as the runtime registers it", () => {
       "test",
       "withSecret",
     ]);
-    expect(functions.filter((f) => f.check).map((f) => f.name).sort()).toEqual(["bench", "lint", "propertyTest", "scan", "test"]);
+    expect(functions.filter((f) => f.check).map((f) => f.name).sort()).toEqual(["bench", "integration", "lint", "propertyTest", "scan", "test"]);
     expect(functions.filter((f) => f.cachePolicy === "Never").map((f) => f.name).sort()).toEqual(["benchBaseline", "deploy", "publish", "release", "sign"]);
     expect(byName["release"]!.args).toEqual(expect.arrayContaining(["tag", "registryToken", "githubToken", "gitlabToken", "signingKey", "dryRun"]));
     expect(byName["deploy"]!.args).toEqual(expect.arrayContaining(["environment", "image", "kubeconfig", "dryRun"]));

@@ -1,14 +1,11 @@
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publishGitHub, type HostedTarget } from "../../pipeline/modules/release/hosted.js";
-import { HTTP_CLIENT_SCRIPT, HTTP_ENV, parseHttpResponse, readOnly, type Transport } from "../../pipeline/modules/release/http-client.js";
+import { publishGitHub, type HostedTarget, type LocalAsset } from "../../pipeline/modules/release/hosted.js";
+import { readOnly } from "../../pipeline/modules/release/http-client.js";
+import { hostTransport } from "../helpers/release-http.js";
 
 /**
  * The release's real HTTP client (the fixed Node script the module runs in
@@ -84,25 +81,7 @@ function fakeGitHub() {
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "release-api-"));
-const script = join(dir, "http-client.mjs");
-writeFileSync(script, HTTP_CLIENT_SCRIPT);
-const logs: string[] = [];
-
-/** The module's transport, with the host's Node instead of the Node image: the same script, argv and env. */
-const transport: Transport = async (request) => {
-  const file = join(dir, `request-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(request));
-  const { stdout, stderr } = await promisify(execFile)("node", [script, file], { env: { PATH: process.env["PATH"], [HTTP_ENV.token]: TOKEN, [HTTP_ENV.auth]: "bearer" } });
-  logs.push(stdout, stderr, readFileSync(file, "utf8"));
-  return parseHttpResponse(stdout);
-};
-
-function asset(name: string, contents: string) {
-  const path = join(dir, name);
-  writeFileSync(path, contents);
-  return { name, path, sha256: createHash("sha256").update(contents).digest("hex") };
-}
+const { transport, logs, asset } = hostTransport(TOKEN, "bearer");
 
 describe("GitHub release through the real HTTP client, against a local stand-in", () => {
   const github = fakeGitHub();
@@ -113,7 +92,7 @@ describe("GitHub release through the real HTTP client, against a local stand-in"
   });
   afterAll(() => github.close());
 
-  const release = (assets: ReturnType<typeof asset>[]) => ({ tag: "v1.2.0", commit: COMMIT, name: "v1.2.0", notes: "## v1.2.0", prerelease: false, assets });
+  const release = (assets: LocalAsset[]) => ({ tag: "v1.2.0", commit: COMMIT, name: "v1.2.0", notes: "## v1.2.0", prerelease: false, assets });
 
   it("creates a draft, uploads every asset as bytes, publishes; a re-run changes nothing", async () => {
     const assets = [asset("app_linux_amd64", "\u0000\u0001binary\u00ff"), asset("checksums.txt", "abc  app\n")];

@@ -41,15 +41,46 @@ export function golangciLintArgs(): string[] {
   return ["golangci-lint", "run", "--timeout=5m", "./..."];
 }
 
-export function unitTestArgs(options: { race: boolean; coverprofile?: string }): string[] {
+/** `skip`: the integration tests' -run pattern when no build tag sets them apart (stages.integration.tags: []). */
+export function unitTestArgs(options: { race: boolean; coverprofile?: string; skip?: string | undefined }): string[] {
   return [
     "go",
     "test",
     ...(options.race ? ["-race"] : []),
     "-covermode=atomic",
     `-coverprofile=${options.coverprofile ?? COVERPROFILE}`,
+    ...(options.skip === undefined ? [] : [`-skip=${options.skip}`]),
     "-json",
     "./...",
+  ];
+}
+
+/** Each package with its test files under `tags` (`-e`: a broken package still lists): the integration stage's packages are those that gain files. */
+export function listTestFilesArgs(tags: readonly string[]): string[] {
+  return ["go", "list", "-e", ...(tags.length > 0 ? [`-tags=${tags.join(",")}`] : []), "-f", "{{.ImportPath}}{{range .TestGoFiles}} {{.}}{{end}}{{range .XTestGoFiles}} {{.}}{{end}}", "./..."];
+}
+
+/** The packages that have test files with the tags (`tagged`, a listTestFilesArgs output) they lack without (`untagged`). */
+export function taggedTestPackages(tagged: string, untagged: string): string[] {
+  const read = (listing: string) => new Map(listing.split("\n").map((line) => line.trim().split(/\s+/)).filter(([pkg]) => pkg).map(([pkg, ...files]) => [pkg!, new Set(files)]));
+  const without = read(untagged);
+  return [...read(tagged)].filter(([pkg, files]) => [...files].some((file) => !without.get(pkg)?.has(file))).map(([pkg]) => pkg);
+}
+
+/**
+ * The integration tests: the packages given (taggedTestPackages, or ./... without tags) built with the
+ * tags, `-run` selecting them when set. `-count=1`: go's test cache keys on files and env, not on the
+ * services the tests talk to, so a cached pass would not have run against this stage's services.
+ */
+export function integrationTestArgs(options: { tags: readonly string[]; run?: string | undefined; packages: readonly string[] }): string[] {
+  return [
+    "go",
+    "test",
+    ...(options.tags.length > 0 ? [`-tags=${options.tags.join(",")}`] : []),
+    "-count=1",
+    ...(options.run === undefined ? [] : [`-run=${options.run}`]),
+    "-json",
+    ...options.packages,
   ];
 }
 

@@ -5,7 +5,7 @@ import { parseGoCoverprofile } from "../report/coverage.js";
 import { parseGoTestJson } from "../report/go-test-json.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../non-root.js";
 import { hasFile, readProjectFile, WORKDIR, type Project } from "../project.js";
-import { runTool, timed, type StageResult } from "../stage.js";
+import { runTool, skippedVerdict, timed, type StageResult } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
@@ -74,7 +74,7 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
 function test(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("test", async () => {
     const [run, goMod] = await Promise.all([
-      runTool(goContainer(project, options.images.go, options), args.unitTestArgs({ race: options.race }), [args.COVERPROFILE]),
+      runTool(goContainer(project, options.images.go, options), args.unitTestArgs({ race: options.race, skip: untaggedIntegrationRun(options) }), [args.COVERPROFILE]),
       readProjectFile(project, "go.mod"),
     ]);
     const profile = run.files[args.COVERPROFILE];
@@ -87,6 +87,32 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
       coverageThreshold: options.coverageThreshold,
       projectFolder: options.workdir,
     });
+  });
+}
+
+/** The -run pattern of integration tests that no build tag sets apart, which the unit tests then skip. */
+function untaggedIntegrationRun(options: ToolchainOptions): string | undefined {
+  return options.integration.tags.length === 0 ? options.integration.run : undefined;
+}
+
+/**
+ * The integration tests: the packages whose test files the build tags add (two `go list` runs tell
+ * them), built with the tags (or every package, by -run alone), with the stage's services; JUnit report.
+ */
+function integration(project: Project, options: ToolchainOptions): Promise<StageResult> {
+  return timed("integration", async () => {
+    const { tags, run } = options.integration;
+    const container = goContainer(project, options.images.go, options);
+    let packages = ["./..."];
+    if (tags.length > 0) {
+      const [tagged, untagged] = await Promise.all([runTool(container, args.listTestFilesArgs(tags)), runTool(container, args.listTestFilesArgs([]))]);
+      const failed = [tagged, untagged].find((listing) => listing.exitCode !== 0);
+      if (failed) return testVerdict({ stage: "integration", run: failed, suites: [] });
+      packages = args.taggedTestPackages(tagged.stdout, untagged.stdout);
+      if (packages.length === 0) return skippedVerdict(`no test files behind the build tag${tags.length === 1 ? "" : "s"} ${tags.join(",")} (//go:build ${tags[0]})`);
+    }
+    const ran = await runTool(container, args.integrationTestArgs({ tags, run, packages }));
+    return testVerdict({ stage: "integration", run: ran, suites: parseGoTestJson(`${ran.stdout}\n${ran.stderr}`) });
   });
 }
 
@@ -120,6 +146,7 @@ export const goToolchain: Toolchain = {
   container: (project, options) => goContainer(project, options.images.go, options),
   lint,
   test,
+  integration,
   propertyTest,
   bench,
 };

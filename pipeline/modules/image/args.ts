@@ -11,7 +11,7 @@ export const SBOM_FILES = { spdx: `${SBOM_DIR}/sbom.spdx.json`, cyclonedx: `${SB
 export const SCAN_REPORT = "/reports/image-scan.json";
 
 /** SPDX 2.3 and CycloneDX 1.6 JSON, the versions asked for, pinned rather than left to syft's default. */
-export function syftArgs(source: string, name: string, version: string | undefined, files = SBOM_FILES): string[] {
+export function syftArgs(source: string, name: string, version: string | undefined, files: { spdx: string; cyclonedx: string } = SBOM_FILES): string[] {
   return [
     "syft",
     "scan",
@@ -91,6 +91,11 @@ export function cosignVerifyBlobArgs(file: string, publicKey: string, tlog: bool
 
 export function cosignVerifyArgs(ref: string, publicKey: string, tlog: boolean): string[] {
   return ["cosign", "verify", "--key", publicKey, ...(tlog ? [] : ["--insecure-ignore-tlog=true"]), ref];
+}
+
+/** How a consumer checks an SBOM attestation made by cosignAttestArgs, of the same predicate type. */
+export function cosignVerifyAttestationArgs(ref: string, publicKey: string, type: "spdxjson" | "cyclonedx", tlog: boolean): string[] {
+  return ["cosign", "verify-attestation", "--key", publicKey, "--type", type, ...(tlog ? [] : ["--insecure-ignore-tlog=true"]), ref];
 }
 
 function requireDigestRef(ref: string): void {

@@ -7,7 +7,7 @@ import { runTool, type ToolRun } from "../stage.js";
 import type { ReleaseVersion } from "../release/semver.js";
 import * as args from "./args.js";
 import { inspectArgs, INSPECT_TARBALL, parseInspection, type InspectedImage } from "./inspect.js";
-import { ociLabels, sourceDateEpoch } from "./labels.js";
+import { buildInputs } from "./build-inputs.js";
 import { checkImagePolicy, type PolicyOptions, type Violation } from "./policy.js";
 import { gateVulnerabilities, parseGrype, parseTrivyImage, type GateResult, type ScanGate } from "./scan.js";
 
@@ -59,23 +59,17 @@ export interface PlatformImage {
  * the commit, so two builds of one commit are the same image.
  */
 export function buildImages(project: Project, settings: BuildSettings, context: BuildContext): PlatformImage[] {
-  const labels = ociLabels({ git: context.git, version: context.release?.version, title: settings.title });
-  const epoch = sourceDateEpoch(context.git);
-  const buildArgs = {
-    ...settings.buildArgs,
-    VERSION: context.release?.version ?? labels["org.opencontainers.image.version"] ?? "dev",
-    ...(context.git ? { REVISION: context.git.sha } : {}),
-    ...(epoch ? { SOURCE_DATE_EPOCH: epoch } : {}),
-  };
+  const { labels, buildArgs } = buildInputs(settings.buildArgs, settings.title, context.git, context.release);
+  const version = buildArgs.find((a) => a.name === "VERSION")!.value;
   return settings.platforms.map((platform) => {
     const built = settings.dockerfile
       ? project.source.dockerBuild({
           dockerfile: settings.dockerfile,
           platform: platform as Platform,
-          buildArgs: Object.entries(buildArgs).map(([name, value]) => ({ name, value })),
+          buildArgs,
           ...(settings.target ? { target: settings.target } : {}),
         })
-      : toolchainImage(project, settings, context, platform, buildArgs["VERSION"]);
+      : toolchainImage(project, settings, context, platform, version);
     return { platform, container: Object.entries(labels).reduce((c, [name, value]) => c.withLabel(name, value), built) };
   });
 }

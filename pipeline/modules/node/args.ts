@@ -141,6 +141,40 @@ export function ownFiles(files: readonly string[], pattern: RegExp, nestedDirs: 
     .sort();
 }
 
+/** Integration test files by default (pipeline.yaml stages.integration.files): run by the integration stage only. */
+export const INTEGRATION_FILES = "**/*.integration.test.*";
+
+/**
+ * A glob over paths relative to the project (`**` any folders, `*` and `?`
+ * within one name, `{a,b}` either) as a regular expression's source, unanchored:
+ * to filter globbed files and to build jest's ignore pattern from the same glob.
+ */
+export function globSource(glob: string): string {
+  let out = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (glob.startsWith("**/", i)) {
+      out += "(?:.*/)?";
+      i += 2;
+    } else if (glob.startsWith("**", i)) {
+      out += ".*";
+      i += 1;
+    } else if (c === "*") out += "[^/]*";
+    else if (c === "?") out += "[^/]";
+    else if (c === "{") out += "(?:";
+    else if (c === "}") out += ")";
+    else if (c === ",") out += "|";
+    else out += c.replace(/[.+^$()|[\]\\]/g, "\\$&");
+  }
+  return out;
+}
+
+/** Whether a project-relative path matches the glob (a leading ./ ignored). */
+export function globMatcher(glob: string): (path: string) => boolean {
+  const pattern = new RegExp(`^${globSource(glob.replace(/^\.\//, ""))}$`);
+  return (path) => pattern.test(path.replace(/^\.\//, ""));
+}
+
 /** Splits globbed test files into unit and property tests. */
 export function splitTestFiles(files: readonly string[], nestedDirs: readonly string[] = []): { unit: string[]; property: string[] } {
   const tests = [...new Set(ownFiles(files, TEST_FILE_PATTERN, nestedDirs))];
@@ -163,6 +197,8 @@ export function reportPaths(dir = "/tmp") {
     coverageDir: `${dir}/node-coverage`,
     testCobertura: `${dir}/node-coverage/cobertura-coverage.xml`,
     propertyJunit: `${dir}/node-property-junit.xml`,
+    integrationJunit: `${dir}/node-integration-junit.xml`,
+    integrationJestJson: `${dir}/node-integration-jest.json`,
     /** jest's own JSON results (`--json --outputFile`): no reporter package needed. */
     testJestJson: `${dir}/node-test-jest.json`,
     propertyJestJson: `${dir}/node-property-jest.json`,
@@ -190,8 +226,10 @@ function nodeArgs(pkg: PackageJson): string[] {
  * Unit tests with coverage and JUnit output, per runner. Property tests are
  * left out: the property stage runs them with the configured iterations.
  * `npx --no` never downloads a missing, unpinned tool: it fails instead.
+ * Integration tests (the `integrationFiles` glob) are left out too: they need
+ * the integration stage's services. Node's runner gets `files` without them.
  */
-export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: readonly string[], dir = "/tmp"): TestCommand {
+export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: readonly string[], dir = "/tmp", integrationFiles = INTEGRATION_FILES): TestCommand {
   const paths = reportPaths(dir);
   switch (runner) {
     case "vitest": {
@@ -206,6 +244,7 @@ export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: rea
           "--reporter=default", "--reporter=junit", `--outputFile.junit=${paths.testJunit}`,
           // Added to vitest's default excludes (node_modules stays excluded).
           "--exclude=**/*.property.{test,spec}.*",
+          `--exclude=${integrationFiles}`,
         ],
         env: {},
         results: { path: paths.testJunit, format: "junit" },
@@ -221,6 +260,8 @@ export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: rea
           "--json", `--outputFile=${paths.testJestJson}`,
           // Setting the ignore list replaces jest's default, so node_modules is restated.
           "--testPathIgnorePatterns=/node_modules/", "--testPathIgnorePatterns=\\.property\\.(test|spec)\\.",
+          // jest matches absolute paths; <rootDir> anchors the glob at the project.
+          `--testPathIgnorePatterns=<rootDir>/${globSource(integrationFiles.replace(/^\.\//, ""))}$`,
         ],
         env: {},
         results: { path: paths.testJestJson, format: "jest-json" },
@@ -238,6 +279,31 @@ export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: rea
         env: {},
         results: { path: paths.testJunit, format: "junit" },
         coverage: { path: paths.testLcov, format: "lcov" },
+      };
+  }
+}
+
+/**
+ * The integration test files alone, by the project's runner, with JUnit (or
+ * jest's JSON) results and no coverage: what they exercise is the services'.
+ */
+export function integrationTestCommand(runner: TestRunner, pkg: PackageJson, files: readonly string[], dir = "/tmp"): TestCommand {
+  const { integrationJunit: junit, integrationJestJson } = reportPaths(dir);
+  switch (runner) {
+    case "vitest":
+      // Positional filters select test files whose path contains them: the integration files' own paths.
+      return { argv: ["npx", "--no", "vitest", "run", ...files, "--reporter=default", "--reporter=junit", `--outputFile.junit=${junit}`], env: {}, results: { path: junit, format: "junit" } };
+    case "jest":
+      return {
+        argv: ["npx", "--no", "--", "jest", "--ci", "--json", `--outputFile=${integrationJestJson}`, "--runTestsByPath", ...files],
+        env: {},
+        results: { path: integrationJestJson, format: "jest-json" },
+      };
+    case "node":
+      return {
+        argv: [...nodeArgs(pkg), "--test", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=junit", `--test-reporter-destination=${junit}`, ...files],
+        env: {},
+        results: { path: junit, format: "junit" },
       };
   }
 }

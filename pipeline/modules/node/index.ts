@@ -4,6 +4,7 @@ import { mergeBenchmarkRuns, parseTinybench, parseVitestBench, type BenchmarkSam
 import { parseCobertura, parseLcov } from "../report/coverage.js";
 import { parseJestJson } from "../report/jest-json.js";
 import { parseJUnit, type TestSuiteResult } from "../report/junit.js";
+import { commandsStage } from "../commands.js";
 import { readProjectFile, WORKDIR, type Project } from "../project.js";
 import { runTool, runToolThen, skippedVerdict, timed, type StageResult, type ToolRun } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
@@ -104,11 +105,12 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
   return timed("test", async () => {
     const pkg = await readPackageJson(project);
     const runner = args.detectTestRunner(pkg);
-    const files = await testFiles(project);
-    if (runner === "node" && files.unit.length === 0) {
-      return skippedVerdict(`no test files matching ${args.TEST_FILE_GLOBS.join(" or ")} (outside *.property.test.*)`);
+    const isIntegration = args.globMatcher(options.integration.files);
+    const unit = (await testFiles(project)).unit.filter((file) => !isIntegration(file));
+    if (runner === "node" && unit.length === 0) {
+      return skippedVerdict(`no test files matching ${args.TEST_FILE_GLOBS.join(" or ")} (outside *.property.test.* and ${options.integration.files})`);
     }
-    const command = args.unitTestCommand(runner, pkg, files.unit);
+    const command = args.unitTestCommand(runner, pkg, unit, undefined, options.integration.files);
     const reports = [command.results.path, ...(command.coverage ? [command.coverage.path] : [])];
     const run = await runTool(withEnv(nodeContainer(project, options), command.env), command.argv, reports);
     const coverage = command.coverage ? run.files[command.coverage.path] : undefined;
@@ -120,12 +122,48 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
         coverage === undefined
           ? undefined
           : command.coverage?.format === "lcov"
-            ? parseLcov(args.dropLcovRecords(coverage, files.unit))
+            ? parseLcov(args.dropLcovRecords(coverage, unit))
             : parseCobertura(coverage, { projectRoot: WORKDIR }),
       coverageThreshold: options.coverageThreshold,
       projectFolder: options.workdir,
     });
   });
+}
+
+/**
+ * The integration tests, with the stage's services: the package.json script
+ * stages.integration.script names (its exit code decides), or the files of
+ * the stages.integration.files glob by the project's runner (JUnit report).
+ */
+function integration(project: Project, options: ToolchainOptions): Promise<StageResult> {
+  const { script, files: glob } = options.integration;
+  if (script !== undefined) return integrationScript(project, options, script);
+  return timed("integration", async () => {
+    const pkg = await readPackageJson(project);
+    const [found, nested] = await Promise.all([project.source.glob(glob), nestedPackages(project, pkg)]);
+    const isIntegration = args.globMatcher(glob);
+    const files = args.ownFiles(found, /./, nested).filter(isIntegration);
+    if (files.length === 0) return skippedVerdict(`no integration test files matching ${glob}`);
+    const command = args.integrationTestCommand(args.detectTestRunner(pkg), pkg, files);
+    const run = await runTool(withEnv(nodeContainer(project, options), command.env), command.argv, [command.results.path]);
+    return testVerdict({ stage: "integration", run, suites: testResults(command, run) });
+  });
+}
+
+async function integrationScript(project: Project, options: ToolchainOptions, script: string): Promise<StageResult> {
+  const pkg = await readPackageJson(project).catch(() => undefined);
+  if (pkg && typeof pkg.scripts?.[script] !== "string") {
+    return {
+      name: "integration",
+      status: "failed",
+      durationSeconds: 0,
+      details: [],
+      errorLines: [`stages.integration.script: package.json has no "${script}" script.`, `  Fix: add it to package.json's scripts, or remove stages.integration.script to run the ${options.integration.files} files`],
+      reports: {},
+    };
+  }
+  const { manager } = args.detectPackageManager(project.entries);
+  return commandsStage("integration", nodeContainer(project, options), [args.runScriptArgs(manager, script)]);
 }
 
 /** `*.property.test.*` files with fast-check's numRuns set to the configured iterations by a preloaded setup module. */
@@ -190,6 +228,7 @@ export const nodeToolchain: Toolchain = {
   container: (project, options) => nodeContainer(project, options),
   lint,
   test,
+  integration,
   propertyTest,
   bench,
 };

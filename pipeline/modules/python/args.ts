@@ -115,6 +115,7 @@ export function reportPaths(dir = "/tmp") {
     testJunit: `${dir}/python-test-junit.xml`,
     coverageXml: `${dir}/python-coverage.xml`,
     propertyJunit: `${dir}/python-property-junit.xml`,
+    integrationJunit: `${dir}/python-integration-junit.xml`,
     benchJson: `${dir}/python-bench.json`,
   };
 }
@@ -125,21 +126,33 @@ export function reportPaths(dir = "/tmp") {
  */
 const COMMON = ["-p", "no:cacheprovider"];
 
+/** pytest marker of integration tests by default (pipeline.yaml stages.integration.marker). */
+export const INTEGRATION_MARKER = "integration";
+
 /**
- * Unit tests (everything not marked `property`) with coverage.py and JUnit
+ * Unit tests (everything not marked `property` or as integration tests) with coverage.py and JUnit
  * output. Bare `--cov` measures what the project's `[tool.coverage.run]`
  * source says (everything outside the stdlib and site-packages when unset);
  * `--cov-report=term` keeps the table in the log; the Cobertura XML is what
  * we parse (coverage.py's JSON report needs pytest-cov >= 4.1, and projects
  * may pin older ones, as the Python example does).
  */
-export function unitTestArgs(dir = "/tmp", python = "python"): string[] {
+export function unitTestArgs(dir = "/tmp", python = "python", integrationMarker = INTEGRATION_MARKER): string[] {
   const paths = reportPaths(dir);
   return [
     python, "-m", "pytest", ...COMMON,
-    "-m", `not ${PROPERTY_MARKER}`, "--benchmark-skip",
+    "-m", `not ${PROPERTY_MARKER} and not ${integrationMarker}`, "--benchmark-skip",
     "--cov", "--cov-report=term", `--cov-report=xml:${paths.coverageXml}`,
     `--junitxml=${paths.testJunit}`, "-q",
+  ];
+}
+
+/** The integration tests only (`-m <marker>`), with their JUnit report; the services they use are the stage's. */
+export function integrationTestArgs(marker = INTEGRATION_MARKER, dir = "/tmp", python = "python"): string[] {
+  return [
+    python, "-m", "pytest", ...COMMON,
+    "-m", marker, "--benchmark-skip",
+    `--junitxml=${reportPaths(dir).integrationJunit}`, "-q",
   ];
 }
 

@@ -63,7 +63,7 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
 function test(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("test", async () => {
     const paths = args.reportPaths();
-    const run = await runTool(pythonContainer(project, options), args.unitTestArgs(), [paths.testJunit, paths.coverageXml]);
+    const run = await runTool(pythonContainer(project, options), args.unitTestArgs(undefined, undefined, options.integration.marker), [paths.testJunit, paths.coverageXml]);
     const junit = run.files[paths.testJunit];
     const coverage = run.files[paths.coverageXml];
     return testVerdict({
@@ -75,6 +75,17 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
       coverageThreshold: options.coverageThreshold,
       projectFolder: options.workdir,
     });
+  });
+}
+
+/** `pytest -m integration` (stages.integration.marker), with the stage's services; a JUnit report. */
+function integration(project: Project, options: ToolchainOptions): Promise<StageResult> {
+  return timed("integration", async () => {
+    const junitPath = args.reportPaths().integrationJunit;
+    const run = await runTool(pythonContainer(project, options), args.integrationTestArgs(options.integration.marker), [junitPath]);
+    if (run.exitCode === args.PYTEST_NO_TESTS) return skippedVerdict(`no tests marked @pytest.mark.${options.integration.marker}`);
+    const junit = run.files[junitPath];
+    return testVerdict({ stage: "integration", run, suites: junit === undefined ? [] : parseJUnit(junit) });
   });
 }
 
@@ -115,6 +126,7 @@ export const pythonToolchain: Toolchain = {
   container: (project, options) => pythonContainer(project, options),
   lint,
   test,
+  integration,
   propertyTest,
   bench,
 };

@@ -74,12 +74,10 @@ export function pythonPackages(project: Project, images: ArtifactImages, epoch: 
     .directory("/out");
 }
 
-/** SHA-256 and SHA-512 of every file of `dir` (top level), computed in the toolbox. */
+/** SHA-256 and SHA-512 of every file of `dir` (top level, by name), listed and computed by one exec in the toolbox. */
 export async function digestsOf(dir: Directory, images: ArtifactImages): Promise<AssetDigest[]> {
-  const names = (await dir.entries()).filter((n) => !n.endsWith("/")).sort();
-  if (names.length === 0) return [];
-  const output = await dag.container().from(images.alpine).withMountedDirectory("/dist", dir).withExec([...checksumArgs("/dist"), ...names]).stdout();
-  return parseChecksumOutput(output);
+  const output = await dag.container().from(images.alpine).withMountedDirectory("/dist", dir).withExec(checksumArgs("/dist")).stdout();
+  return parseChecksumOutput(output).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** checksums.txt (SHA-256) and checksums-sha512.txt over the given assets. */

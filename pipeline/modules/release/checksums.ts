@@ -32,10 +32,16 @@ export function digestOf(bytes: Uint8Array | string): Pick<AssetDigest, "sha256"
   };
 }
 
-/** A shell-free checksum command for the artifacts container: prints both digests of each file, one line each. */
+/**
+ * A fixed checksum script for the artifacts container: prints both digests of
+ * each file named after `dir`, one line each, or without names of every file
+ * in `dir`, so one exec both lists and hashes the folder (what it hashes is
+ * what it saw: no second look at the folder between the two).
+ */
 export function checksumArgs(dir: string): string[] {
-  // The file names are the script's arguments ("$@"), never part of its text.
-  const script = 'cd "$1"; shift; for f in "$@"; do printf "%s %s %s\\n" "$(sha256sum "$f" | cut -d" " -f1)" "$(sha512sum "$f" | cut -d" " -f1)" "$f"; done';
+  // The file names are the script's arguments ("$@") or its own glob, never part of its text.
+  const script =
+    'cd "$1"; shift; [ "$#" -gt 0 ] || set -- *; for f in "$@"; do [ -f "$f" ] || continue; printf "%s %s %s\\n" "$(sha256sum "$f" | cut -d" " -f1)" "$(sha512sum "$f" | cut -d" " -f1)" "$f"; done';
   return ["sh", "-c", script, "checksums", dir];
 }
 

@@ -25,7 +25,7 @@ export interface ProjectProblem {
 }
 
 /** The keys a project inherits from the top level when it does not set them. */
-const INHERITED = ["images", "toolInputs", "stages", "image", "release", "deploy"] as const;
+const INHERITED = ["images", "toolInputs", "stages", "services", "image", "release", "deploy"] as const;
 
 export function toPipelineConfig(written: WrittenConfig): PipelineConfig {
   const rest: Omit<WrittenConfig, "stages" | "projects"> & Partial<Pick<WrittenConfig, "stages" | "projects">> = { ...written };

@@ -5,6 +5,7 @@ import { MIN_SAMPLES } from "../../modules/report/bench.js";
 import { image, release } from "./image-schema.js";
 import { deploy } from "./deploy-schema.js";
 import { ciSection } from "./ci-keys.js";
+import { services, unknownServiceProblems } from "./services-schema.js";
 import { allowNullWhereAbsent, emptyIsAbsent, insidePath, matching, pinnedImage, section } from "./rules.js";
 import { CUSTOM_STAGE_NAME, customStage, replacingCommands, stageExtras, type CustomStageConfig } from "./stage-keys.js";
 
@@ -40,6 +41,45 @@ const test = section(
     ...stageExtras("test"),
   }),
 ).describe("Unit tests with coverage, written as JUnit and Cobertura reports.");
+
+/** A Go build tag, as go build -tags takes them (letters, digits, _ and .). */
+const goTag = z.string().regex(/^[A-Za-z0-9_.]+$/, { error: "a Go build tag: letters, digits, _ and ." });
+
+const integration = section(
+  z
+    .strictObject({
+      enabled: z.boolean().default(true).describe("Run the integration-test stage."),
+      tags: emptyIsAbsent(z.array(goTag).default(["integration"])).describe(
+        "Go only: the build tags of the integration tests' files (go test -tags); the packages with test files behind them run, with -count=1, as go's test cache cannot see the services. [] with run: every package.",
+      ),
+      run: z.string().min(1).optional().describe("Go only: a -run pattern selecting the integration tests, e.g. ^TestIntegration; with tags: [], the unit tests leave them out (-skip)."),
+      marker: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "a pytest marker's name: letters, digits and _" })
+        .default("integration")
+        .describe("Python only: the pytest marker of the integration tests (pytest -m integration); the unit tests leave them out (-m 'not property and not integration')."),
+      files: z
+        .string()
+        .min(1)
+        .default("**/*.integration.test.*")
+        .describe("Node only: a glob of the integration test files, run by the project's test runner (vitest, jest or node --test) and left out of the unit tests."),
+      script: z.string().min(1).optional().describe("Node only: a package.json script to run instead of files (e.g. test:integration), judged by its exit code."),
+      commands,
+      ...stageExtras("integration"),
+    })
+    .superRefine((value, ctx) => {
+      if (value.tags.length > 0 || value.run !== undefined) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["tags"],
+        message: "no build tags and no run pattern: nothing tells the integration tests from the unit tests",
+        params: { fix: "keep tags (default [integration]) or add run, e.g. run: ^TestIntegration" },
+        input: value.tags,
+      });
+    }),
+).describe(
+  "Integration tests, beside the unit tests and concurrently with them, against the services they name (default: every one of services), each a fresh instance for this stage; a JUnit report.",
+);
 
 const propertyTest = section(
   z.strictObject({
@@ -156,10 +196,10 @@ const scan = section(
   }),
 ).describe("Security scans: dependencies, SAST, secrets and misconfiguration, one SARIF report, a severity gate.");
 
-const builtinStages = { lint, test, propertyTest, bench, scan };
+const builtinStages = { lint, test, integration, propertyTest, bench, scan };
 
 /** The built-in stages, in the order `ci` lists them (bench last: it runs alone, after the others). */
-export const STAGE_NAMES = ["lint", "test", "propertyTest", "scan", "bench"] as const satisfies readonly (keyof typeof builtinStages)[];
+export const STAGE_NAMES = ["lint", "test", "integration", "propertyTest", "scan", "bench"] as const satisfies readonly (keyof typeof builtinStages)[];
 export type StageName = (typeof STAGE_NAMES)[number];
 
 const stages = section(
@@ -193,6 +233,7 @@ const projectKeys = {
   images,
   toolInputs,
   stages,
+  services,
   image,
   release,
   deploy,
@@ -228,6 +269,11 @@ export const pipelineConfigSchema = z
     ...projectKeys,
     projects,
     ci: ciSection,
+  })
+  .superRefine((value, ctx) => {
+    // With projects, each project is checked with the top-level keys merged in (projects.ts): its own services count.
+    if (value.projects !== undefined) return;
+    for (const { path, problem } of unknownServiceProblems(value)) ctx.addIssue({ code: "custom", path, message: problem.message, params: { fix: problem.fix }, input: undefined });
   })
   .describe("pipeline.yaml: configuration of the pipeline-as-code engine.");
 

@@ -85,6 +85,8 @@ async function readIfFile(loaded: LoadedProject, path: string): Promise<string |
 
 export interface ImageRunInputs {
   git: GitMetadata | undefined;
+  /** Without git metadata: why, and its fix (run/git.ts missingGitLine), said in the build's section. */
+  gitNote?: string | undefined;
   release: ReleaseVersion | undefined;
   rerun: string | undefined;
   /** YYYY-MM-DD, for the scan's ignore expiry and its daily rescan. */
@@ -104,7 +106,8 @@ export async function buildAndCheck(loaded: LoadedProject, plan: ImagePlan, inpu
   const lines: string[] = [];
   const images = buildImages(loaded.project, plan.build, { git: inputs.git, release: inputs.release, tools: plan.tools });
   const { inspected, violations } = await checkPolicy(images, plan.tools, plan.policy);
-  lines.push(`### Image build\n\n${images.map((i) => `- ${i.platform}`).join("\n")}${plan.build.dockerfile ? ` (from ${plan.build.dockerfile}${plan.build.target ? `, target ${plan.build.target}` : ""})` : " (from the toolchain)"}`);
+  const gitLine = !inputs.git && inputs.gitNote ? `\n- ⚠️ no sha-<short> tag, no revision, created or source label: ${inputs.gitNote}` : "";
+  lines.push(`### Image build\n\n${images.map((i) => `- ${i.platform}`).join("\n")}${plan.build.dockerfile ? ` (from ${plan.build.dockerfile}${plan.build.target ? `, target ${plan.build.target}` : ""})` : " (from the toolchain)"}${gitLine}`);
   const off = [...plan.policy.disabled].map(([rule, reason]) => `- ${rule} off: ${reason}`);
   if (violations.length > 0) {
     lines.push(`### ❌ Image policy\n\n${violations.map((v) => `- ${formatViolation(v).replace("\n", "\n ")}`).join("\n")}${off.length ? `\n${off.join("\n")}` : ""}`);
@@ -162,6 +165,8 @@ export async function publishChecked(checked: CheckedImage, inputs: ImageRunInpu
   if (!plan.name || !plan.registry) {
     throw new ImageInputError(`image.name: there is nowhere to publish the image.\n  Fix: add \`image: { name: ghcr.io/<owner>/<name> }\` to ${CONFIG_FILE}.`);
   }
+  // Without the commit and a release version there is no tag at all: say why the commit is missing, not which branch to use.
+  if (!inputs.git && !inputs.release && inputs.gitNote) throw new ImageInputError(`nothing to tag the image with: ${inputs.gitNote}`);
   const tags = tagScheme({ git: inputs.git, release: inputs.release, mainBranches: plan.tags.mainBranches, branchTags: plan.tags.branch });
   const mode = signing ? signingMode(signing) : undefined;
   const publish = { image: plan.name, registryHost: plan.registry, username: plan.username, token: registry.token, tags };
@@ -189,13 +194,14 @@ export function sbomOrEmpty(checked: CheckedImage): Directory {
 
 export interface ImageCall {
   git: GitMetadata | undefined;
+  gitNote?: string | undefined;
   rerun?: string | undefined;
   platform?: string | undefined;
 }
 
 async function checkedImage(loaded: LoadedProject, call: ImageCall, steps: { scan: boolean; sbom: boolean }, registryUsername?: string): Promise<CheckedImage> {
   const plan = await planImage(loaded, { platforms: call.platform ? [call.platform] : undefined, registryUsername });
-  const checked = await buildAndCheck(loaded, plan, { git: call.git, release: undefined, rerun: call.rerun, today: today() }, steps);
+  const checked = await buildAndCheck(loaded, plan, { git: call.git, gitNote: call.gitNote, release: undefined, rerun: call.rerun, today: today() }, steps);
   if (checked.report.failed) throw new Error(checked.report.lines.join("\n\n"));
   return checked;
 }
@@ -220,7 +226,7 @@ export async function publishFunction(loaded: LoadedProject, call: ImageCall, re
   const withSigning = signing && (signing.key || signing.identityToken) ? { ...signing, transparencyLog: loaded.config.image.sign.transparencyLog } : undefined;
   if (withSigning) signingMode(withSigning);
   const checked = await checkedImage(loaded, call, { scan: true, sbom: true }, registry.username);
-  const published = await publishChecked(checked, { git: call.git, release: undefined, rerun: call.rerun, today: today() }, { token: registry.token }, withSigning);
+  const published = await publishChecked(checked, { git: call.git, gitNote: call.gitNote, release: undefined, rerun: call.rerun, today: today() }, { token: registry.token }, withSigning);
   return { digestRef: published.digestRef, summary: [...checked.report.lines, ...published.lines].join("\n\n") + "\n" };
 }
 

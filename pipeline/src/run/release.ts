@@ -21,6 +21,8 @@ export interface GitHistory {
 
 export interface ReleaseInputs extends CallInputs {
   tag: string;
+  /** With pipeline.yaml's projects: the one released. */
+  project?: string | undefined;
   registryToken: Secret | undefined;
   registryUsername: string | undefined;
   dryRun?: boolean | undefined;
@@ -29,6 +31,8 @@ export interface ReleaseInputs extends CallInputs {
   signing?: Omit<SigningInputs, "transparencyLog"> | undefined;
   /** The commit being released; the git reader supplies it (pipeline/modules/git). */
   git?: GitMetadata | undefined;
+  /** Without git metadata: why and its fix (run/git.ts missingGitLine), said where the release needed the commit. */
+  gitNote?: string | undefined;
   history?: GitHistory | undefined;
 }
 
@@ -42,7 +46,7 @@ export interface ReleaseInputs extends CallInputs {
  */
 export async function cutRelease(source: Directory, inputs: ReleaseInputs): Promise<string> {
   const version = parseReleaseTag(inputs.tag);
-  const loaded = await loadProject(source);
+  const loaded = await loadProject(source, inputs.project);
   await checkVersionFile(loaded, version);
   const plan = await planImage(loaded, { registryUsername: inputs.registryUsername });
   if (!plan.name) {
@@ -60,7 +64,7 @@ export async function cutRelease(source: Directory, inputs: ReleaseInputs): Prom
   const gates = await runLoadedStages(loaded, undefined, inputs);
   if (gates.failed) throw new Error(`release ${inputs.tag} stopped before publishing: a gate failed.\n\n${gates.summary}`);
 
-  const run = { git: inputs.git, release: version, rerun: inputs.rerun, today: today() };
+  const run = { git: inputs.git, gitNote: inputs.gitNote, release: version, rerun: inputs.rerun, today: today() };
   const checked = await buildAndCheck(loaded, plan, run, { scan: true, sbom: true });
   const sections = [...checked.report.lines];
   if (checked.report.failed) throw new Error(`release ${inputs.tag} stopped before publishing: the image failed its checks.\n\n${gates.summary}\n${sections.join("\n\n")}\n`);
@@ -78,7 +82,8 @@ export async function cutRelease(source: Directory, inputs: ReleaseInputs): Prom
   if (hosted) {
     const outcome = await publishHosted(loaded, hosted, version, inputs, notes, assets, dryRun);
     sections.push(`### ${dryRun ? "Dry run: " : ""}${hosted.target.provider === "github" ? "GitHub" : "GitLab"} release\n\n${outcome.actions.map((a) => `- ${dryRun ? "would " : ""}${a}`).join("\n")}\n\n${outcome.url}`);
-  } else sections.push("### Release notes\n\n" + notes);
+  } else if (!inputs.history && inputs.gitNote) sections.push(`### Release notes\n\n- ⚠️ none written: ${inputs.gitNote}`);
+  else sections.push("### Release notes\n\n" + notes);
   return `${gates.summary}\n## 🚀 ${dryRun ? "Dry run of" : "Released"} ${inputs.tag}\n\n${sections.join("\n\n")}\n`;
 }
 
@@ -117,7 +122,11 @@ function hostedTarget(loaded: LoadedProject, inputs: ReleaseInputs, dryRun: bool
     if (!settings.provider) return undefined;
     throw new PipelineUserError(`release.provider is ${target.provider} but no ${flag} was given.\n  Fix: pass ${flag} env://${target.provider === "github" ? "GITHUB_TOKEN" : "GITLAB_TOKEN"}, or --dry-run to see what would be done.`);
   }
-  if (!inputs.git) throw new HostedReleaseError(`a ${target.provider} release needs the commit being released, and the source has no git metadata.\n  Fix: run on a git checkout (dagger call --source=.), or set release.provider: none.`);
+  if (!inputs.git) {
+    throw new HostedReleaseError(
+      `a ${target.provider} release needs the commit being released: ${inputs.gitNote ?? "no git metadata. Fix: pass the checkout with --git=."} (or set release.provider: none)`,
+    );
+  }
   return { target, token };
 }
 

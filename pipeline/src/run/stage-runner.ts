@@ -2,9 +2,11 @@ import { dag, type Container, type Secret } from "@dagger.io/dagger";
 import { withRerun, withStageSetup, type StageSecretUse, type StageSetup } from "../../modules/call-inputs.js";
 import { commandsStage, commandsVerdict, runCommands } from "../../modules/commands.js";
 import { WORKDIR } from "../../modules/project.js";
+import { startServices } from "../../modules/services/index.js";
 import { skipped, timed, type StageResult } from "../../modules/stage.js";
 import type { ToolchainOptions } from "../../modules/toolchain.js";
 import { STAGE_NAMES, type CustomStageConfig, type StageName } from "../config/schema.js";
+import { serviceSpecs } from "../config/services-schema.js";
 import { durationSeconds, secretMount, type StageExtras } from "../config/stage-keys.js";
 import type { LoadedProject } from "./load-project.js";
 import { runScan } from "./scan.js";
@@ -20,6 +22,7 @@ import { TOOLCHAINS } from "./toolchains.js";
 const BUILTIN: Record<StageName, (loaded: LoadedProject, options: ToolchainOptions) => Promise<StageResult>> = {
   lint: ({ language, project }, options) => TOOLCHAINS[language].lint(project, options),
   test: ({ language, project }, options) => TOOLCHAINS[language].test(project, options),
+  integration: ({ language, project }, options) => TOOLCHAINS[language].integration(project, options),
   propertyTest: ({ language, project }, options) => TOOLCHAINS[language].propertyTest(project, options),
   scan: (loaded, options) => runScan(loaded, options),
   bench: (loaded, options) => {
@@ -63,7 +66,24 @@ export async function runStageOf(loaded: LoadedProject, name: string, call: Stag
   if (!settings.enabled) return skipped(name, `disabled in pipeline.yaml (${where}.enabled)`);
   const setup = stageSetup(where, settings, call.secrets);
   if ("problem" in setup) return { name, status: "failed", durationSeconds: 0, details: [], errorLines: setup.problem.split("\n"), reports: {} };
-  const options: ToolchainOptions = { ...call.options, stage: setup };
+  // The integration tests get every service by default; any stage may name the ones it needs.
+  const wanted = settings.services ?? (builtin === "integration" ? Object.keys(loaded.config.services ?? {}) : []);
+  const specs = serviceSpecs(loaded.config.services).filter((spec) => wanted.includes(spec.name));
+  if (specs.length === 0) return runSetUp(loaded, name, builtin, settings, { ...call.options, stage: setup });
+  const started = Date.now();
+  // This stage's own instances (`where` names it), ready before its first command; a service that is not fails the stage alone.
+  const services = await startServices(specs, where, call.secrets);
+  if ("problem" in services) return { name, status: "failed", durationSeconds: (Date.now() - started) / 1000, details: [], errorLines: services.problem, reports: {} };
+  try {
+    const result = await runSetUp(loaded, name, builtin, settings, { ...call.options, stage: { ...setup, services: services.uses } });
+    return { ...result, details: [...result.details, `services: ${specs.map((s) => s.name).join(", ")}`] };
+  } finally {
+    await services.stop();
+  }
+}
+
+/** The stage itself, its secrets, timeout, before commands and services set up in options.stage. */
+async function runSetUp(loaded: LoadedProject, name: string, builtin: StageName | undefined, settings: StageExtras, options: ToolchainOptions): Promise<StageResult> {
   if (!builtin) return runCustomStage(loaded, name, loaded.config.customStages[name]!, options);
   const toolchain = TOOLCHAINS[loaded.language];
   const container = () => toolchain.container(loaded.project, options);

@@ -27,7 +27,7 @@ export interface StagesRun {
   failed: boolean;
   /** summary.md: the verdict of each stage and the failing tools' own error lines. */
   summary: string;
-  /** What was read of the commit, when the call gave its checkout. */
+  /** What was read of the commit, when the call gave its checkout and ran every stage. */
   git: GitReading;
 }
 
@@ -62,10 +62,13 @@ export async function runLoadedStages(loaded: LoadedProject, only: StageSelectio
 async function runProjects(loads: readonly ProjectLoad[], only: StageSelection, inputs: CallInputs): Promise<StagesRun> {
   const first = loads.find((l): l is Extract<ProjectLoad, { loaded: LoadedProject }> => "loaded" in l)?.loaded;
   if (!first) throw new Error(loads.map((l) => ("problem" in l ? l.problem : "")).join("\n\n"));
-  // Read beside the stages; a failure to read is a note of the summary, never a failed run.
-  const git = readGitMetadata(gitSourceOf(inputs, first.config)).catch(
-    (error: unknown): GitReading => ({ metadata: undefined, notes: [`no git metadata: ${String((error as Error).message ?? error).split("\n")[0]}`] }),
-  );
+  // The commit line of a whole run's summary, read beside the stages; a single stage's check needs none. Never a
+  // failed run, and no line without it: the steps that need the commit (image labels and tags, release notes, the
+  // history's secret scan) each say why it is missing, once, where it matters.
+  const git: Promise<GitReading> =
+    only === "all"
+      ? readGitMetadata(gitSourceOf(inputs, first.config)).catch((error: unknown): GitReading => ({ metadata: undefined, notes: [`no git metadata: ${String((error as Error).message ?? error).split("\n")[0]}`] }))
+      : Promise.resolve({ metadata: undefined, notes: [] });
   const planned = loads.map((load) => ({ load, names: "loaded" in load ? stagesToRun(load.loaded, only) : [] }));
   const run = (load: ProjectLoad, name: string) => runStageOf((load as { loaded: LoadedProject }).loaded, name, stageCall((load as { loaded: LoadedProject }).loaded, inputs));
   // Every project's stages at once; then the ones that run alone, in order.
@@ -103,6 +106,7 @@ function toolchainOptions(config: PipelineConfig, inputs: CallInputs): Toolchain
     race: config.stages.test.race,
     coverageThreshold: config.stages.test.coverageThreshold,
     iterations: config.stages.propertyTest.iterations,
+    integration: config.stages.integration,
     workdir: config.workdir,
     rerun: inputs.rerun,
     registries: inputs.registries ?? {},
@@ -115,10 +119,10 @@ export function gitSourceOf(inputs: CallInputs, config: PipelineConfig): GitSour
   return { checkout: inputs.gitSource?.checkout, ref: inputs.gitSource?.ref, image: config.images.git };
 }
 
-/** The summary's line on the commit: what it is, or why there is none and how to give it. */
+/** The summary's line on the commit, and what was noted reading it; nothing without one (see runProjects). */
 function gitNotes(reading: GitReading): string[] {
   const { metadata, notes } = reading;
-  if (!metadata) return notes.map((n) => n.split("\n").map((line) => line.trim()).join(" "));
+  if (!metadata) return [];
   const on = metadata.branch ? ` on \`${metadata.branch}\`` : " (detached HEAD)";
   const tags = metadata.tags.length > 0 ? `, tagged ${metadata.tags.map((t) => `\`${t}\``).join(", ")}` : "";
   const remote = metadata.remoteUrl ? ` of ${metadata.remoteUrl}` : "";
