@@ -3,6 +3,9 @@
  * decisions behind them (package manager, test runner, test files). No Dagger
  * import: tests run these same commands on the examples with the Node here.
  */
+import { runScriptArgs } from "./scripts.js";
+
+export { lintScripts, LINT_SCRIPTS, runScriptArgs } from "./scripts.js";
 
 export type PackageManager = "npm" | "pnpm" | "yarn";
 export type TestRunner = "vitest" | "jest" | "node";
@@ -61,40 +64,56 @@ export function detectPackageManager(entries: readonly string[]): { manager: Pac
 /**
  * Installs exactly what the lockfile says; without a lockfile only `npm
  * install` can work. pnpm and yarn come through corepack (bundled with Node),
- * so the version in package.json's `packageManager` is honoured.
+ * so the version in package.json's `packageManager` is honoured. No lifecycle
+ * script runs here: this step has only the manifests, so a `prepare: npm run
+ * build` or a postinstall reading the source would fail; lifecycleArgs runs
+ * them once the source is in place. Yarn 2+ (a `.yarnrc.yml`) has no
+ * --ignore-scripts: --mode=skip-build is its way.
  */
-export function installArgs(manager: PackageManager, hasLockfile: boolean): string[] {
+export function installArgs(manager: PackageManager, hasLockfile: boolean, entries: readonly string[] = []): string[] {
   switch (manager) {
     case "pnpm":
-      return ["corepack", "pnpm", "install", "--frozen-lockfile"];
+      return ["corepack", "pnpm", "install", "--frozen-lockfile", "--ignore-scripts"];
     case "yarn":
-      return ["corepack", "yarn", "install", "--frozen-lockfile"];
+      return isYarnBerry(entries)
+        ? ["corepack", "yarn", "install", "--immutable", "--mode=skip-build"]
+        : ["corepack", "yarn", "install", "--frozen-lockfile", "--ignore-scripts"];
     case "npm":
-      return hasLockfile ? ["npm", "ci", "--no-audit", "--no-fund"] : ["npm", "install", "--no-audit", "--no-fund"];
+      return [...(hasLockfile ? ["npm", "ci"] : ["npm", "install"]), "--ignore-scripts", "--no-audit", "--no-fund"];
   }
 }
 
-/** `npm run <script>` and its pnpm/yarn equivalents. */
-export function runScriptArgs(manager: PackageManager, script: string): string[] {
-  switch (manager) {
-    case "pnpm":
-      return ["corepack", "pnpm", "run", script];
-    case "yarn":
-      return ["corepack", "yarn", "run", script];
-    case "npm":
-      return ["npm", "run", script];
-  }
+/** Yarn 2+ keeps its settings in .yarnrc.yml; yarn 1 never reads that file. */
+function isYarnBerry(entries: readonly string[]): boolean {
+  return entries.includes(".yarnrc.yml");
 }
 
-/** The scripts the lint stage runs, in this order, when package.json defines them. */
-export const LINT_SCRIPTS = ["lint", "typecheck"] as const;
-
-export function lintScripts(pkg: PackageJson): string[] {
-  return LINT_SCRIPTS.filter((name) => typeof pkg.scripts?.[name] === "string");
+/**
+ * The lifecycle scripts the install skipped, run after the source is copied:
+ * `npm rebuild` runs the dependencies' install scripts and the project's own
+ * preinstall/install/postinstall (and a workspace's, which it links), then
+ * the root's `prepare`, as `npm ci` would have. Yarn 1 lays out node_modules
+ * as npm does, so npm rebuilds it; yarn 2+ rebuilds its own and runs no
+ * `prepare` on install.
+ */
+export function lifecycleArgs(manager: PackageManager, entries: readonly string[] = []): string[][] {
+  switch (manager) {
+    case "pnpm":
+      return [["corepack", "pnpm", "rebuild"], ["corepack", "pnpm", "run", "--if-present", "prepare"]];
+    case "yarn":
+      return isYarnBerry(entries) ? [["corepack", "yarn", "rebuild"]] : [["npm", "rebuild"], ["npm", "run", "--if-present", "prepare"]];
+    case "npm":
+      return [["npm", "rebuild"], ["npm", "run", "--if-present", "prepare"]];
+  }
 }
 
 export function hasDependency(pkg: PackageJson, name: string): boolean {
   return name in (pkg.dependencies ?? {}) || name in (pkg.devDependencies ?? {});
+}
+
+/** Whether the project configures jest itself (package.json `jest`, a jest.config.* file): then its settings are never replaced. */
+export function hasOwnJestConfig(pkg: PackageJson, entries: readonly string[]): boolean {
+  return (pkg as { jest?: unknown }).jest !== undefined || entries.some((e) => /^jest\.config\.[cm]?[jt]s(on)?$/.test(e));
 }
 
 /** vitest or jest when the project depends on it, else Node's built-in runner. */
@@ -229,7 +248,14 @@ function nodeArgs(pkg: PackageJson): string[] {
  * Integration tests (the `integrationFiles` glob) are left out too: they need
  * the integration stage's services. Node's runner gets `files` without them.
  */
-export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: readonly string[], dir = "/tmp", integrationFiles = INTEGRATION_FILES): TestCommand {
+export function unitTestCommand(
+  runner: TestRunner,
+  pkg: PackageJson,
+  files: readonly string[],
+  dir = "/tmp",
+  integrationFiles = INTEGRATION_FILES,
+  ownJestConfig = false,
+): TestCommand {
   const paths = reportPaths(dir);
   switch (runner) {
     case "vitest": {
@@ -258,10 +284,14 @@ export function unitTestCommand(runner: TestRunner, pkg: PackageJson, files: rea
           "npx", "--no", "--", "jest", "--ci",
           "--coverage", "--coverageReporters=cobertura", "--coverageReporters=text-summary", `--coverageDirectory=${paths.coverageDir}`,
           "--json", `--outputFile=${paths.testJestJson}`,
-          // Setting the ignore list replaces jest's default, so node_modules is restated.
-          "--testPathIgnorePatterns=/node_modules/", "--testPathIgnorePatterns=\\.property\\.(test|spec)\\.",
-          // jest matches absolute paths; <rootDir> anchors the glob at the project.
-          `--testPathIgnorePatterns=<rootDir>/${globSource(integrationFiles.replace(/^\.\//, ""))}$`,
+          // The ignore list replaces the config's: set only over jest's default, which is restated (node_modules).
+          ...(ownJestConfig
+            ? []
+            : [
+                "--testPathIgnorePatterns=/node_modules/", "--testPathIgnorePatterns=\\.property\\.(test|spec)\\.",
+                // jest matches absolute paths; <rootDir> anchors the glob at the project.
+                `--testPathIgnorePatterns=<rootDir>/${globSource(integrationFiles.replace(/^\.\//, ""))}$`,
+              ]),
         ],
         env: {},
         results: { path: paths.testJestJson, format: "jest-json" },

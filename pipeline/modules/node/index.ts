@@ -4,12 +4,16 @@ import { mergeBenchmarkRuns, parseTinybench, parseVitestBench, type BenchmarkSam
 import { parseCobertura, parseLcov } from "../report/coverage.js";
 import { parseJestJson } from "../report/jest-json.js";
 import { parseJUnit, type TestSuiteResult } from "../report/junit.js";
-import { commandsStage } from "../commands.js";
+import { commandsStage, commandsVerdict, runCommands } from "../commands.js";
 import { readProjectFile, WORKDIR, type Project } from "../project.js";
 import { runTool, runToolThen, skippedVerdict, timed, type StageResult, type ToolRun } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
+import { scriptTestVerdict } from "./script-verdict.js";
+import { lintScripts, runScriptArgs, testScript } from "./scripts.js";
+import { scriptTestCommand, type ScriptTestCommand } from "./test-script.js";
+import { workspaceDirs, workspacePatterns, workspaceScriptArgs, type Workspace } from "./workspaces.js";
 
 /** The official images' non-root user. */
 const USER = "node";
@@ -21,11 +25,14 @@ const NPMRC: SecretFile = { path: "/home/node/.npmrc", env: "npm_config_userconf
 /**
  * Node toolchain: as the image's non-root `node` user, with the package
  * managers' caches as volumes, dependencies installed from the manifests and
- * lockfile alone (so editing code keeps that step cached), then the source.
+ * lockfile alone (so editing code keeps that step cached) without their
+ * lifecycle scripts, then the source, then those scripts (a `prepare` that
+ * builds needs the source).
  */
 function nodeContainer(project: Project, options: ToolchainOptions): Container {
   const { manager, lockfile } = args.detectPackageManager(project.entries);
-  const install = args.installArgs(manager, lockfile !== undefined);
+  const install = args.installArgs(manager, lockfile !== undefined, project.entries);
+  const lifecycle = args.lifecycleArgs(manager, project.entries);
   return withNodeCaches(dag.container().from(options.images.node))
     .withUser(USER)
     // Non-interactive everywhere: no watch mode, no corepack download prompt.
@@ -35,6 +42,7 @@ function nodeContainer(project: Project, options: ToolchainOptions): Container {
     .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: USER })
     .with((c) => withSecretDuring(c, options.registries.npmrc, NPMRC, (root) => root.withExec(install)))
     .withDirectory(WORKDIR, project.toolInputs, { exclude: args.SOURCE_EXCLUDES, owner: USER })
+    .with((c) => lifecycle.reduce((step, argv) => step.withExec(argv), c))
     .with((c) => withStageSetup(withRerun(c, options.rerun), options.stage, USER));
 }
 
@@ -74,17 +82,48 @@ const readPackageJson = once(async (project): Promise<args.PackageJson> => {
   return args.parsePackageJson(text);
 });
 
-/** The `lint` and `typecheck` scripts the project defines, concurrently. */
+/**
+ * The project's `lint`, `typecheck` and `check:*` scripts, concurrently; in a
+ * monorepo also those its workspaces define and the root does not.
+ */
 function lint(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("lint", async () => {
-    const scripts = args.lintScripts(await readPackageJson(project));
-    if (scripts.length === 0) return skippedVerdict(`package.json defines no ${args.LINT_SCRIPTS.join(" or ")} script`);
+    const pkg = await readPackageJson(project);
     const { manager } = args.detectPackageManager(project.entries);
+    const own = lintScripts(pkg);
+    const workspaces = (await readWorkspaces(project)) ?? [];
+    const theirs = [...new Set(workspaces.flatMap((w) => lintScripts({ scripts: w.scripts })))].filter((name) => !own.includes(name)).sort();
+    const commands = [...own.map((script) => runScriptArgs(manager, script)), ...theirs.flatMap((script) => workspaceScriptArgs(manager, script, workspaces))];
+    if (commands.length === 0) {
+      return skippedVerdict(`package.json${workspaces.length > 0 ? " and its workspaces define" : " defines"} no ${args.LINT_SCRIPTS.join(", ")} or check:* script`);
+    }
     const container = nodeContainer(project, options);
-    const runs = await Promise.all(scripts.map((script) => runTool(container, args.runScriptArgs(manager, script))));
+    const runs = await Promise.all(commands.map((argv) => runTool(container, argv)));
     return lintVerdict(runs.map((run) => ({ run })));
   });
 }
+
+/** The monorepo's packages (npm/yarn `workspaces`, pnpm-workspace.yaml), `undefined` for a single package. */
+const readWorkspaces = once(async (project): Promise<Workspace[] | undefined> => {
+  const pkg = await readPackageJson(project);
+  const patterns = workspacePatterns(pkg, await readProjectFile(project, "pnpm-workspace.yaml"));
+  if (patterns === undefined) return undefined;
+  const dirs = workspaceDirs(await project.source.glob("**/package.json"), patterns);
+  return Promise.all(
+    dirs.map(async (dir): Promise<Workspace> => {
+      const file = `${dir}/package.json`;
+      const text = (await readProjectFile(project, file)) ?? "{}";
+      let own: args.PackageJson;
+      try {
+        own = args.parsePackageJson(text);
+      } catch (error) {
+        throw new Error(`${file}: ${(error as Error).message}`);
+      }
+      const name = (own as { name?: unknown }).name;
+      return { dir, name: typeof name === "string" ? name : undefined, scripts: own.scripts ?? {} };
+    }),
+  );
+});
 
 /** The test files Node's own runner gets; vitest and jest find theirs. */
 const testFiles = once(async (project): Promise<{ unit: string[]; property: string[] }> => {
@@ -100,33 +139,60 @@ async function nestedPackages(project: Project, pkg: args.PackageJson): Promise<
   return args.nestedPackageDirs(await project.source.glob("**/package.json"), pkg);
 }
 
-/** Unit tests with coverage (vitest, jest or `node --test`); JUnit and Cobertura reports. */
+/**
+ * The project's `test` script when it has one; else, in a monorepo, each
+ * workspace's; else unit tests with coverage by the runner it depends on
+ * (vitest, jest or `node --test`). JUnit and coverage reports where the
+ * runner takes them without losing the project's setup.
+ */
 function test(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("test", async () => {
     const pkg = await readPackageJson(project);
-    const runner = args.detectTestRunner(pkg);
+    const { manager } = args.detectPackageManager(project.entries);
     const isIntegration = args.globMatcher(options.integration.files);
     const unit = (await testFiles(project)).unit.filter((file) => !isIntegration(file));
-    if (runner === "node" && unit.length === 0) {
-      return skippedVerdict(`no test files matching ${args.TEST_FILE_GLOBS.join(" or ")} (outside *.property.test.* and ${options.integration.files})`);
+    const script = testScript(pkg);
+    if (script !== undefined) {
+      return scriptTest(nodeContainer(project, options), scriptTestCommand(manager, pkg, script, undefined, options.integration.files), unit, options);
     }
-    const command = args.unitTestCommand(runner, pkg, unit, undefined, options.integration.files);
-    const reports = [command.results.path, ...(command.coverage ? [command.coverage.path] : [])];
-    const run = await runTool(withEnv(nodeContainer(project, options), command.env), command.argv, reports);
-    const coverage = command.coverage ? run.files[command.coverage.path] : undefined;
-    return testVerdict({
-      stage: "test",
-      run,
-      suites: testResults(command, run),
-      coverage:
-        coverage === undefined
-          ? undefined
-          : command.coverage?.format === "lcov"
-            ? parseLcov(args.dropLcovRecords(coverage, unit))
-            : parseCobertura(coverage, { projectRoot: WORKDIR }),
-      coverageThreshold: options.coverageThreshold,
-      projectFolder: options.workdir,
-    });
+    const workspaces = await readWorkspaces(project);
+    const perWorkspace = workspaces ? workspaceScriptArgs(manager, "test", workspaces) : [];
+    if (perWorkspace.length > 0) {
+      // Each workspace's own runner and setup: no report flag fits them all, so the exit codes decide.
+      const ran = await runCommands(nodeContainer(project, options), perWorkspace);
+      return { ...commandsVerdict(ran, perWorkspace), reports: { "test/output.txt": ran.log } };
+    }
+    const runner = args.detectTestRunner(pkg);
+    if (runner === "node" && unit.length === 0) {
+      return skippedVerdict(`no test script and no test files matching ${args.TEST_FILE_GLOBS.join(" or ")} (outside *.property.test.* and ${options.integration.files})`);
+    }
+    const command = args.unitTestCommand(runner, pkg, unit, undefined, options.integration.files, args.hasOwnJestConfig(pkg, project.entries));
+    return testWithReports(nodeContainer(project, options), command, unit, options);
+  });
+}
+
+async function scriptTest(container: Container, command: ScriptTestCommand, unit: string[], options: ToolchainOptions) {
+  if (command.results) return testWithReports(container, { ...command, results: command.results }, unit, options);
+  const run = await runTool(withEnv(container, command.env), command.argv);
+  return scriptTestVerdict("test", run, command.summary);
+}
+
+async function testWithReports(container: Container, command: args.TestCommand, unit: string[], options: ToolchainOptions) {
+  const reports = [command.results.path, ...(command.coverage ? [command.coverage.path] : [])];
+  const run = await runTool(withEnv(container, command.env), command.argv, reports);
+  const coverage = command.coverage ? run.files[command.coverage.path] : undefined;
+  return testVerdict({
+    stage: "test",
+    run,
+    suites: testResults(command, run),
+    coverage:
+      coverage === undefined
+        ? undefined
+        : command.coverage?.format === "lcov"
+          ? parseLcov(args.dropLcovRecords(coverage, unit))
+          : parseCobertura(coverage, { projectRoot: WORKDIR }),
+    coverageThreshold: options.coverageThreshold,
+    projectFolder: options.workdir,
   });
 }
 

@@ -1,0 +1,108 @@
+/**
+ * The project's own package.json scripts, which come before anything the
+ * pipeline would pick itself: which ones the lint and test stages run, and
+ * what runner a script is (to add report flags only where they are known to
+ * add and never to replace the project's own configuration). No Dagger import.
+ */
+import type { PackageJson, PackageManager } from "./args.js";
+
+/** The runners whose report flags the pipeline knows how to add to a script. */
+export type ScriptRunner = "vitest" | "jest" | "mocha" | "node";
+
+/** `npm init`'s placeholder test script: a project without tests, not a failing one. */
+const NPM_INIT_TEST = /^echo "Error: no test specified" && exit 1$/;
+
+/** The `test` script, unless it is npm init's placeholder. */
+export function testScript(pkg: PackageJson): string | undefined {
+  const script = pkg.scripts?.["test"];
+  return typeof script === "string" && !NPM_INIT_TEST.test(script.trim()) ? script : undefined;
+}
+
+/** Scripts the lint stage runs: these two by name, then every `check:*` (check:lint, check:types, check:format). */
+export const LINT_SCRIPTS = ["lint", "typecheck"] as const;
+export const CHECK_PREFIX = "check:";
+/** check:* scripts that test or measure rather than check the source belong to other stages. */
+const NOT_LINT = /test|spec|e2e|bench|coverage/;
+
+/**
+ * The lint stage's scripts, in a stable order. A script another selected
+ * script already runs (`"lint": "npm run check:lint"`, `run-s "check:*"`) is
+ * left out, so nothing runs twice.
+ */
+export function lintScripts(pkg: PackageJson): string[] {
+  const scripts = pkg.scripts ?? {};
+  const named = LINT_SCRIPTS.filter((name) => typeof scripts[name] === "string");
+  const checks = Object.keys(scripts)
+    .filter((name) => name.startsWith(CHECK_PREFIX) && typeof scripts[name] === "string" && !NOT_LINT.test(name.slice(CHECK_PREFIX.length)))
+    .sort();
+  const selected: string[] = [...named, ...checks];
+  return selected.filter((name) => !selected.some((other) => other !== name && runsScript(scripts[other]!, name)));
+}
+
+/** Whether a script's command line runs another script by name, or by a `check:*` wildcard of npm-run-all. */
+function runsScript(command: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  if (new RegExp(`(^|[\\s"'])${escaped}($|[\\s"'])`).test(command)) return true;
+  return name.startsWith(CHECK_PREFIX) && /(^|[\s"'])check:\*/.test(command);
+}
+
+/** Shell syntax that makes a script more than one command: extra arguments would go to its last part only. */
+const COMPOUND = /&&|\|\||[;|<>`]|\$\(/;
+/** Node options whose value is the next word. */
+const NODE_VALUE_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader", "--env-file"]);
+
+/**
+ * The runner a script is, when it is one command of a runner the pipeline
+ * reads (leading `NAME=value` settings allowed), `undefined` otherwise: a
+ * compound script, another tool, or one that already picks its own reporter.
+ * Extra arguments go at the end of the script's command line, so `node
+ * --test` is known only with no file arguments (Node reads options after a
+ * file as that file's arguments).
+ */
+export function scriptRunner(script: string): ScriptRunner | undefined {
+  if (COMPOUND.test(script)) return undefined;
+  const words = script.trim().split(/\s+/);
+  while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) words.shift();
+  const [tool, ...rest] = words;
+  if (rest.some((word) => /^--?(reporter|test-reporter|json|outputFile)\b/.test(word))) return undefined;
+  switch (tool) {
+    case "vitest":
+      return rest.length === 0 || rest[0] === "run" || rest[0]!.startsWith("-") ? "vitest" : undefined;
+    case "jest":
+    case "mocha":
+      return tool;
+    case "node":
+      return rest.includes("--test") && onlyNodeOptions(rest) ? "node" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function onlyNodeOptions(words: readonly string[]): boolean {
+  for (let i = 0; i < words.length; i++) {
+    if (!words[i]!.startsWith("-")) return false;
+    if (NODE_VALUE_FLAGS.has(words[i]!)) i++;
+  }
+  return true;
+}
+
+/**
+ * `<manager> run <script>` with arguments for the script itself: npm needs
+ * `--` before them, pnpm and yarn pass everything after the script's name.
+ */
+export function runScriptWith(manager: PackageManager, script: string, extra: readonly string[]): string[] {
+  if (extra.length === 0) return runScriptArgs(manager, script);
+  return [...runScriptArgs(manager, script), ...(manager === "npm" ? ["--"] : []), ...extra];
+}
+
+/** `npm run <script>` and its pnpm/yarn equivalents. */
+export function runScriptArgs(manager: PackageManager, script: string): string[] {
+  switch (manager) {
+    case "pnpm":
+      return ["corepack", "pnpm", "run", script];
+    case "yarn":
+      return ["corepack", "yarn", "run", script];
+    case "npm":
+      return ["npm", "run", script];
+  }
+}
