@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EVERY_STAGE_REPORTS, pipelineOn, reportFiles, stageSummary } from "../helpers/pipeline.js";
 import { describe, expect, it } from "vitest";
@@ -38,6 +38,17 @@ const PROPERTY = [
   ...PROPERTY_FILES,
 ];
 const BENCH = ["npm", "run", "bench"];
+/** The example's own `test` script: `node --test` with its own reporters, so the pipeline's come through NODE_OPTIONS. */
+const SCRIPT_TEST = ["npm", "run", "test"];
+const SCRIPT_REPORTERS = `--test-reporter=junit --test-reporter-destination=${paths.testJunit} --test-reporter=lcov --test-reporter-destination=${paths.testLcov}`;
+const INSTALL = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"];
+/** The example without its test script: the pipeline picks `node --test` and the files itself. */
+function withoutTestScript(root: string): string {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  delete pkg.scripts.test;
+  writeFileSync(join(root, "package.json"), JSON.stringify(pkg));
+  return root;
+}
 
 /** A tinybench result as the example's bench script writes it (times in ms). */
 const TINYBENCH = JSON.stringify([{ name: "slugify", result: { latency: { samples: [0.0051, 0.005, 0.0052, 0.0049, 0.005, 0.0051] } } }]);
@@ -52,14 +63,14 @@ function realReports(path: string): string | undefined {
 
 // These graphs read real tool reports from ../shared/fixtures.
 describe.skipIf(!haveFixtures)("node toolchain graph", () => {
-  it("runs as the non-root node user, installs from the manifests alone with npm ci, then copies the source", async () => {
+  it("runs as the non-root node user, installs from the manifests alone with npm ci --ignore-scripts, copies the source, then runs the lifecycle scripts and the project's test script", async () => {
     const root = examplePath("node-service");
     const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test(), { fileContents: realReports });
     expect(error).toBeUndefined();
 
     expect(UNIT_FILES).toEqual(expect.arrayContaining(["test/slug.test.ts", "test/url.test.ts"]));
     expect(PROPERTY_FILES).toEqual(["test/normalize.property.test.ts"]);
-    const chain = chainOf(engine.records, UNIT);
+    const chain = chainOf(engine.records, SCRIPT_TEST);
     expect(chain.slice(0, 2)).toEqual([
       { field: "container", args: {} },
       { field: "from", args: { address: IMAGES.node } },
@@ -78,18 +89,29 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
     expect(chain.find((s) => s.field === "withWorkdir")!.args).toEqual({ path: "/src" });
     expect(envOf(chain)).toMatchObject({ CI: "true" });
 
-    // Install step: its inputs are the manifests and lockfiles only, then the source without node_modules.
+    // Install step: its inputs are the manifests and lockfiles only, with no lifecycle script (they may need the source);
+    // then the source without node_modules, then the lifecycle scripts (rebuild, prepare), then the test script.
     const tail = chain.slice(chain.findIndex((s) => s.field === "withDirectory"));
-    expect(tail.map((s) => s.field)).toEqual(["withDirectory", "withExec", "withDirectory", "withEntrypoint", "withExec"]);
+    expect(tail.map((s) => s.field)).toEqual(["withDirectory", "withExec", "withDirectory", "withExec", "withExec", "withEnvVariable", "withEntrypoint", "withExec"]);
     const source = { $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }, { field: "filter", args: { exclude: [...TOOL_INPUT_EXCLUDES] } }] };
     expect(tail[0]!.args).toEqual({ path: "/src", source, include: [...args.INSTALL_INPUTS], owner: "node" });
-    expect(tail[1]!.args["args"]).toEqual(["npm", "ci", "--no-audit", "--no-fund"]);
+    expect(tail[1]!.args["args"]).toEqual(INSTALL);
     expect(tail[2]!.args).toEqual({ path: "/src", source, exclude: args.SOURCE_EXCLUDES, owner: "node" });
-    expect(tail[4]!.args).toEqual({ args: UNIT, useEntrypoint: true, expect: "ANY" });
+    expect([tail[3]!.args["args"], tail[4]!.args["args"]]).toEqual([["npm", "rebuild"], ["npm", "run", "--if-present", "prepare"]]);
+    // The script's own reporters stay (it sets them): the pipeline's JUnit and lcov are added through NODE_OPTIONS.
+    expect(tail[5]!.args).toEqual({ name: "NODE_OPTIONS", value: SCRIPT_REPORTERS });
+    expect(tail[7]!.args).toEqual({ args: SCRIPT_TEST, useEntrypoint: true, expect: "ANY" });
+  });
+
+  it("without a test script, runs node --test on the test files it finds", async () => {
+    const root = withoutTestScript(copyExample("node-service"));
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test(), { fileContents: realReports });
+    expect(error).toBeUndefined();
+    expect(chainOf(engine.records, UNIT).at(-1)!.args).toEqual({ args: UNIT, useEntrypoint: true, expect: "ANY" });
   });
 
   it("never passes build output or dependencies to node --test", async () => {
-    const root = copyExample("node-service");
+    const root = withoutTestScript(copyExample("node-service"));
     mkdirSync(join(root, "dist", "test"), { recursive: true });
     writeFileSync(join(root, "dist", "test", "url.test.js"), "// compiled copy\n");
     const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test(), { fileContents: realReports });
@@ -152,8 +174,10 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
       return [await stageSummary(pnpm, "lint"), await stageSummary(pnpm, "bench")].join("\n");
     }, { fileContents: (path) => (path.startsWith("/tmp/node-vitest-bench-") ? JSON.stringify({ files: [] }) : undefined) });
     expect(error).toBeUndefined();
-    expect(result).toContain("package.json defines no lint or typecheck script");
-    expect(engine.executedCommands()).toContainEqual(["corepack", "pnpm", "install", "--frozen-lockfile"]);
+    expect(result).toContain("package.json defines no lint, typecheck or check:* script");
+    expect(engine.executedCommands()).toContainEqual(["corepack", "pnpm", "install", "--frozen-lockfile", "--ignore-scripts"]);
+    expect(engine.executedCommands()).toContainEqual(["corepack", "pnpm", "rebuild"]);
+    expect(engine.executedCommands()).toContainEqual(["corepack", "pnpm", "run", "--if-present", "prepare"]);
     // vitest with *.bench.* files: vitest's own bench runner, once per sample (stages.bench.count, default 6).
     expect(engine.executedCommands()).toContainEqual(["npx", "--no", "vitest", "bench", "--run", "--outputJson", paths.vitestBenchJson(6)]);
   });
@@ -203,7 +227,10 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
     const { engine, error } = await recordRun(async () => (await pipelineOn(root)).lint());
     expect(error).toBeUndefined();
     expect(engine.executedCommands()).toEqual([
-      ["corepack", "yarn", "install", "--frozen-lockfile"],
+      ["corepack", "yarn", "install", "--frozen-lockfile", "--ignore-scripts"],
+      // Yarn 1 lays out node_modules as npm does: npm rebuilds it and runs prepare.
+      ["npm", "rebuild"],
+      ["npm", "run", "--if-present", "prepare"],
       ["corepack", "yarn", "run", "lint"],
       ["corepack", "yarn", "run", "typecheck"],
     ]);
@@ -214,9 +241,10 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
       fileContents: realReports,
     });
     const executions = await engine.executions();
-    const [install, bench, ...stages] = wavesOf(executions, ["npm", "ci", "--no-audit", "--no-fund"], BENCH, UNIT, PROPERTY, ["npm", "run", "lint"]);
-    // One wave answered every other stage's tool: none waited for another's answer, all for the one install.
-    expect(new Set(stages)).toEqual(new Set([install! + 1]));
+    const [install, prepare, bench, ...stages] = wavesOf(executions, INSTALL, ["npm", "run", "--if-present", "prepare"], BENCH, SCRIPT_TEST, PROPERTY, ["npm", "run", "lint"]);
+    expect(prepare).toBeGreaterThan(install!);
+    // One wave answered every other stage's tool: none waited for another's answer, all for the one install and its lifecycle scripts.
+    expect(new Set(stages)).toEqual(new Set([prepare! + 1]));
     // Bench measures after every other exec, as quietly as bench-baseline does.
     const others = executions.filter((e) => e.args.join(" ") !== BENCH.join(" "));
     expect(bench).toBeGreaterThan(Math.max(...others.map((e) => e.wave)));
@@ -224,7 +252,7 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
 
   it("fails test with node:test's own failure while reports() keeps every stage's reports", async () => {
     const failing = (argv: readonly string[]): ExecOutcome | undefined =>
-      argv.join(" ") === UNIT.join(" ") ? { exitCode: 1, stdout: readFixture("node/node-test-coverage-spec.txt") } : undefined;
+      argv.join(" ") === SCRIPT_TEST.join(" ") ? { exitCode: 1, stdout: readFixture("node/node-test-coverage-spec.txt") } : undefined;
     const reportsFor = (path: string) => (path === paths.testJunit ? readFixture("node/node-test-junit-fail.xml") : realReports(path));
 
     const failed = await recordRun(async () => (await pipelineOn(examplePath("node-service"))).test(), {
@@ -232,7 +260,7 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
       fileContents: reportsFor,
     });
     const message = String((failed.error as Error).message);
-    expect(message).toContain(`${UNIT.join(" ")} exited with code 1`);
+    expect(message).toContain(`${SCRIPT_TEST.join(" ")} exited with code 1`);
     expect(message).toMatch(/FAIL test fails on purpose when FAILDEMO=1: .*Expected values to be strictly equal/);
 
     const files = await reportFiles(examplePath("node-service"), { execOutcome: failing, fileContents: reportsFor });

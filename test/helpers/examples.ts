@@ -21,8 +21,24 @@ const NOT_COPIED = new Set(["node_modules", ".venv", "__pycache__", ".pytest_cac
  * or caches) and writes `files` over it, e.g. a pipeline.yaml.
  */
 export function copyExample(name: ExampleName, files: Record<string, string> = {}): string {
+  return copyFolder(examplePath(name), name, files);
+}
+
+/** The small one-case projects under test/projects (see its README.md). */
+export type TestProjectName = "node-mocha" | "node-workspaces" | "node-prepare-build" | "node-jest-ignores";
+
+export function testProjectPath(name: TestProjectName): string {
+  return join(REPO, "test", "projects", name);
+}
+
+/** A fresh copy of a test project, as copyExample makes of an example. */
+export function copyTestProject(name: TestProjectName, files: Record<string, string> = {}): string {
+  return copyFolder(testProjectPath(name), name, files);
+}
+
+function copyFolder(from: string, name: string, files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), `${name}-`));
-  cpSync(examplePath(name), root, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
+  cpSync(from, root, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
   removeWhenDone(root);
   for (const [path, contents] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });

@@ -48,42 +48,43 @@ function runsScript(command: string, name: string): boolean {
 
 /** Shell syntax that makes a script more than one command: extra arguments would go to its last part only. */
 const COMPOUND = /&&|\|\||[;|<>`]|\$\(/;
-/** Node options whose value is the next word. */
-const NODE_VALUE_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader", "--env-file"]);
 
 /**
- * The runner a script is, when it is one command of a runner the pipeline
- * reads (leading `NAME=value` settings allowed), `undefined` otherwise: a
- * compound script, another tool, or one that already picks its own reporter.
- * Extra arguments go at the end of the script's command line, so `node
- * --test` is known only with no file arguments (Node reads options after a
- * file as that file's arguments).
+ * The runner a script is, `undefined` when the pipeline does not know it.
+ * vitest, jest and mocha: the script is that one command (leading
+ * `NAME=value` settings allowed), since report flags go at the end of its
+ * command line, and it picks no reporter of its own. `node --test` anywhere
+ * in it: its reporters come through NODE_OPTIONS, which reach every node
+ * process of the script and add to the reporters its command line sets.
  */
 export function scriptRunner(script: string): ScriptRunner | undefined {
+  if (/`|\$\(/.test(script)) return undefined;
+  const commands = script.split(/&&|\|\||[;|]/).map(commandWords);
+  if (commands.some(([tool, ...rest]) => tool === "node" && rest.includes("--test"))) return "node";
   if (COMPOUND.test(script)) return undefined;
-  const words = script.trim().split(/\s+/);
-  while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) words.shift();
-  const [tool, ...rest] = words;
-  if (rest.some((word) => /^--?(reporter|test-reporter|json|outputFile)\b/.test(word))) return undefined;
+  const [tool, ...rest] = commands[0]!;
+  if (rest.some((word) => /^--?(reporters?|json|outputFile)\b/.test(word))) return undefined;
   switch (tool) {
     case "vitest":
       return rest.length === 0 || rest[0] === "run" || rest[0]!.startsWith("-") ? "vitest" : undefined;
     case "jest":
     case "mocha":
       return tool;
-    case "node":
-      return rest.includes("--test") && onlyNodeOptions(rest) ? "node" : undefined;
     default:
       return undefined;
   }
 }
 
-function onlyNodeOptions(words: readonly string[]): boolean {
-  for (let i = 0; i < words.length; i++) {
-    if (!words[i]!.startsWith("-")) return false;
-    if (NODE_VALUE_FLAGS.has(words[i]!)) i++;
-  }
-  return true;
+/** A command's words without its leading `NAME=value` settings. */
+function commandWords(command: string): string[] {
+  const words = command.trim().split(/\s+/);
+  while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) words.shift();
+  return words;
+}
+
+/** Whether a script's `node` sets test reporters or coverage itself. */
+export function nodeTestFlags(script: string): { reporters: boolean; coverage: boolean } {
+  return { reporters: /(^|\s)--test-reporter\b/.test(script), coverage: /(^|\s)--(experimental-)?test-coverage\b/.test(script) };
 }
 
 /**

@@ -7,7 +7,7 @@
  * No Dagger import.
  */
 import { hasDependency, INTEGRATION_FILES, reportPaths, type PackageJson, type PackageManager, type TestCommand } from "./args.js";
-import { runScriptWith, scriptRunner, type ScriptRunner } from "./scripts.js";
+import { nodeTestFlags, runScriptWith, scriptRunner, type ScriptRunner } from "./scripts.js";
 
 export interface ScriptTestCommand extends Omit<TestCommand, "results"> {
   /** The script's runner, when the pipeline knows it. */
@@ -56,20 +56,23 @@ export function scriptTestCommand(manager: PackageManager, pkg: PackageJson, scr
         results: { path: paths.testJestJson, format: "jest-json" },
         coverage: { path: paths.testCobertura, format: "cobertura" },
       };
-    case "node":
-      // Node's test reporters add up: spec stays on stdout, JUnit and lcov go to files.
+    case "node": {
+      // Node's test reporters add up, and NODE_OPTIONS takes them (not coverage, which only the command line turns on):
+      // the script's own reporters and files stay; spec on stdout only when the script picks no reporter (any reporter replaces the default).
+      const own = nodeTestFlags(script);
+      const options = [
+        ...(own.reporters ? [] : ["--test-reporter=spec", "--test-reporter-destination=stdout"]),
+        "--test-reporter=junit", `--test-reporter-destination=${paths.testJunit}`,
+        ...(own.coverage ? ["--test-reporter=lcov", `--test-reporter-destination=${paths.testLcov}`] : []),
+      ];
       return {
         runner,
-        argv: run([
-          "--experimental-test-coverage",
-          "--test-reporter=spec", "--test-reporter-destination=stdout",
-          "--test-reporter=junit", `--test-reporter-destination=${paths.testJunit}`,
-          "--test-reporter=lcov", `--test-reporter-destination=${paths.testLcov}`,
-        ]),
-        env: {},
+        argv: run([]),
+        env: { NODE_OPTIONS: options.join(" ") },
         results: { path: paths.testJunit, format: "junit" },
-        coverage: { path: paths.testLcov, format: "lcov" },
+        ...(own.coverage ? { coverage: { path: paths.testLcov, format: "lcov" as const } } : {}),
       };
+    }
     case "mocha":
       // Mocha runs one reporter: a JUnit one would replace the project's (and its .mocharc's), so the counts come from its summary lines.
       return { runner, argv: run([]), env: {}, summary: "mocha" };

@@ -1,0 +1,1 @@
+exports.clamp = (n, low, high) => Math.min(Math.max(n, low), high);

@@ -1,0 +1,2 @@
+const { greet } = require("@ws/greet");
+exports.shout = (name) => greet(name).toUpperCase();
