@@ -16,8 +16,8 @@ import { chainOf, envOf } from "../helpers/records.js";
 
 const paths = args.reportPaths();
 
-/** Mocha's own summary (dot reporter, as the project's .mocharc.json sets it), for the verdict. */
-const MOCHA_OUTPUT = "\n  ․․,\n\n  2 passing (4ms)\n  1 pending\n\n";
+/** Mocha 12's own output on the project (its .mocharc.json picks the dot reporter), for the verdict. */
+const MOCHA_OUTPUT = "\n> node-mocha@1.0.0 test\n> mocha\n\n\n\n  ...,\n\n  3 passing (2ms)\n  1 pending\n\n";
 
 describe("node toolchain plans on the test projects", () => {
   it("runs a mocha project's tests through its own test script, with nothing added, and counts them from mocha's summary", async () => {
@@ -28,16 +28,16 @@ describe("node toolchain plans on the test projects", () => {
     const tests = engine.executedCommands().filter((argv) => argv.includes("test"));
     // mocha takes one reporter: a JUnit one would replace the project's dot reporter (.mocharc.json), so none is added.
     expect(tests).toEqual([["npm", "run", "test"]]);
-    expect(result).toContain("3 tests: 2 passed, 0 failed, 1 skipped (from mocha's summary");
+    expect(result).toContain("4 tests: 3 passed, 0 failed, 1 skipped (from mocha's summary");
     expect(result).not.toContain("no tests found");
   });
 
   it("fails a mocha project whose tests fail, naming the failing command", async () => {
     const failing = (argv: readonly string[]): ExecOutcome | undefined =>
-      argv.join(" ") === "npm run test" ? { exitCode: 1, stdout: "  2 passing (3ms)\n  1 failing\n\n  1) sum\n       fails on purpose when FAILDEMO=1:\n     AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n" } : undefined;
+      argv.join(" ") === "npm run test" ? { exitCode: 1, stdout: "  ..!,\n\n  2 passing (4ms)\n  1 pending\n  1 failing\n\n  1) sum\n       fails on purpose when FAILDEMO=1:\n\n      AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n" } : undefined;
     const { result } = await recordRun(() => stageSummary(testProjectPath("node-mocha"), "test"), { execOutcome: failing });
     expect(result).toContain("npm run test exited with code 1");
-    expect(result).toContain("3 tests: 2 passed, 1 failed, 0 skipped");
+    expect(result).toContain("4 tests: 2 passed, 1 failed, 1 skipped");
     expect(result).toContain("AssertionError");
   });
 
