@@ -41,6 +41,13 @@ describe("node toolchain plans on the test projects", () => {
     expect(result).toContain("AssertionError");
   });
 
+  it("fails the default coverage gate of a mocha project, which writes no coverage, saying how to fix it", async () => {
+    const root = copyTestProject("node-mocha", { "pipeline.yaml": "stages: {}\n" });
+    const outcome = (argv: readonly string[]): ExecOutcome | undefined => (argv.join(" ") === "npm run test" ? { exitCode: 0, stdout: MOCHA_OUTPUT } : undefined);
+    const { result } = await recordRun(() => stageSummary(root, "test"), { execOutcome: outcome });
+    expect(result).toContain("no coverage report was produced, so the 80% coverage gate cannot be checked (set stages.test.coverageThreshold: 0");
+  });
+
   it("lints with the project's check:* scripts when it keeps its lint there", async () => {
     const { engine, error } = await recordRun(async () => (await pipelineOn(testProjectPath("node-mocha"))).lint());
     expect(error).toBeUndefined();
@@ -155,7 +162,7 @@ describe("node toolchain plans on the test projects", () => {
   });
 
   it("passes a compound test script no flag, and says the counts are unavailable", async () => {
-    const pkg = { name: "c", scripts: { test: "npm run build && mocha" } };
+    const pkg = { name: "c", scripts: { test: "npm run build && node scripts/run-tests.js" } };
     const root = copyTestProject("node-mocha", { "package.json": JSON.stringify(pkg) });
     const { engine, result } = await recordRun(() => stageSummary(root, "test"));
     const argv = engine.executedCommands().find((a) => a.slice(0, 3).join(" ") === "npm run test")!;

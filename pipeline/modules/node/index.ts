@@ -174,7 +174,7 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
 async function scriptTest(container: Container, command: ScriptTestCommand, unit: string[], options: ToolchainOptions) {
   if (command.results) return testWithReports(container, { ...command, results: command.results }, unit, options);
   const run = await runTool(withEnv(container, command.env), command.argv);
-  return scriptTestVerdict("test", run, command.summary);
+  return scriptTestVerdict("test", run, command.summary, options.coverageThreshold);
 }
 
 async function testWithReports(container: Container, command: args.TestCommand, unit: string[], options: ToolchainOptions) {

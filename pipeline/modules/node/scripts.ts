@@ -46,23 +46,24 @@ function runsScript(command: string, name: string): boolean {
   return name.startsWith(CHECK_PREFIX) && /(^|[\s"'])check:\*/.test(command);
 }
 
-/** Shell syntax that makes a script more than one command: extra arguments would go to its last part only. */
-const COMPOUND = /&&|\|\||[;|<>`]|\$\(/;
+/** Shell syntax after which appended arguments would not reach the runner: pipes, redirections, substitutions. */
+const NOT_APPENDABLE = /(^|[^|])\|([^|]|$)|[<>`]|\$\(/;
 
 /**
  * The runner a script is, `undefined` when the pipeline does not know it.
- * vitest, jest and mocha: the script is that one command (leading
- * `NAME=value` settings allowed), since report flags go at the end of its
- * command line, and it picks no reporter of its own. `node --test` anywhere
- * in it: its reporters come through NODE_OPTIONS, which reach every node
- * process of the script and add to the reporters its command line sets.
+ * vitest, jest and mocha: the script's last command (`npm run build && vitest
+ * run`; leading `NAME=value` settings allowed), since the package manager
+ * appends arguments to the script's end, which is that command's; and only
+ * when it picks no reporter of its own. `node --test` anywhere in it: its
+ * reporters come through NODE_OPTIONS, which reach every node process of the
+ * script and add to the reporters its command line sets.
  */
 export function scriptRunner(script: string): ScriptRunner | undefined {
   if (/`|\$\(/.test(script)) return undefined;
   const commands = script.split(/&&|\|\||[;|]/).map(commandWords);
   if (commands.some(([tool, ...rest]) => tool === "node" && rest.includes("--test"))) return "node";
-  if (COMPOUND.test(script)) return undefined;
-  const [tool, ...rest] = commands[0]!;
+  if (NOT_APPENDABLE.test(script) || /\|\|\s*[^|]*$/.test(script)) return undefined;
+  const [tool, ...rest] = commands.at(-1)!;
   if (rest.some((word) => /^--?(reporters?|json|outputFile)\b/.test(word))) return undefined;
   switch (tool) {
     case "vitest":
