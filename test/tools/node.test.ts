@@ -11,12 +11,15 @@ import { parseJUnit } from "../../pipeline/modules/report/junit.js";
 import { runLocally } from "../helpers/run-locally.js";
 import { benchVerdict, lintVerdict, testVerdict } from "../../pipeline/modules/verdicts.js";
 import { copyExample, REPO, tempDir } from "../helpers/examples.js";
+import { testScript } from "../../pipeline/modules/node/scripts.js";
+import { scriptTestCommand } from "../../pipeline/modules/node/test-script.js";
 
 /**
  * Real-tool tests: the exact argv the Node toolchain runs (args.ts), run with
  * the Node here on copies of examples/node-service whose dependencies come
- * from `npm ci` (what the pipeline's install step runs), and the real
- * outputs read with the real parsers and verdicts.
+ * from `npm ci --ignore-scripts` and the lifecycle scripts after it (what
+ * the pipeline's install steps run), and the real outputs read with the real
+ * parsers and verdicts.
  */
 
 /** npm's codes for "the registry could not be reached": only then do these tests skip. */
@@ -28,7 +31,7 @@ let skipReason: string | undefined;
 beforeAll(async () => {
   const root = copyExample("node-service");
   const { manager, lockfile } = args.detectPackageManager(readdirSync(root));
-  const [file, ...rest] = args.installArgs(manager, lockfile !== undefined);
+  const [file, ...rest] = args.installArgs(manager, lockfile !== undefined, readdirSync(root));
   const install = await execa(file!, rest, { cwd: root, reject: false, timeout: 300_000 });
   if (install.exitCode !== 0) {
     const output = `${String(install.stderr)}\n${String(install.stdout)}`;
@@ -38,6 +41,7 @@ beforeAll(async () => {
     }
     throw new Error(`${[file, ...rest].join(" ")} failed in a copy of examples/node-service (the pipeline's install step would too):\n${output}`);
   }
+  for (const [step, ...stepArgs] of args.lifecycleArgs(manager, readdirSync(root))) await execa(step!, stepArgs, { cwd: root, timeout: 300_000 });
   installed = root;
 }, 300_000);
 
@@ -133,6 +137,25 @@ describe("node toolchain commands on the real tools", REAL_TOOL_TIMEOUT, () => {
     const gated = testVerdict({ stage: "test", run: result, suites, coverage, coverageThreshold: 100 });
     expect(gated.status).toBe("failed");
     expect(gated.errorLines.join("\n")).toMatch(/100/);
+  });
+
+  it("runs the example's own test script, its reporters kept and the pipeline's JUnit and lcov added through NODE_OPTIONS", async (ctx) => {
+    if (!installed) return ctx.skip(skipReason);
+    const root = project(PARTLY_COVERED);
+    const pkg = packageJson(root);
+    const command = scriptTestCommand("npm", pkg, testScript(pkg)!, root);
+    expect(command.argv).toEqual(["npm", "run", "test"]);
+    const result = await runLocally(command.argv, root, command.env, [command.results!.path, command.coverage!.path]);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const suites = parseJUnit(result.files[command.results!.path]!);
+    // Every test file of the script's glob, property tests included: the script is the project's definition of its tests.
+    expect(suites.flatMap((s) => s.tests).filter((t) => t.status === "passed").length).toBeGreaterThan(20);
+    expect(suites.flatMap((s) => s.tests).filter((t) => t.status === "failed")).toEqual([]);
+    const files = args.splitTestFiles(listFiles(root));
+    const coverage = parseLcov(args.dropLcovRecords(result.files[command.coverage!.path]!, files.unit));
+    expect(coverage.files.map((f) => f.path).join(" ")).toMatch(/src\/partly\.ts/);
+    // The script's own JUnit file, from its own reporters, is still written.
+    expect(readFileSync(join(root, "reports", "junit.xml"), "utf8")).toContain("<testsuites");
   });
 
   it("reports a failing test with node:test's own failure", async (ctx) => {
