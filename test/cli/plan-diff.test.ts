@@ -57,7 +57,7 @@ function execOf(diff: PlanDiff, ...words: string[]): ExecChange {
 /** What each example installs its dependencies with, and runs its unit tests with. */
 const STACKS = [
   { example: "go-service", source: "main.go", lockfile: "go.mod", install: ["go", "mod", "download"], tests: ["go", "test", "-race"] },
-  { example: "node-service", source: "src/slug.ts", lockfile: "package-lock.json", install: ["npm", "ci"], tests: ["node", "--import", "tsx", "--test"] },
+  { example: "node-service", source: "src/slug.ts", lockfile: "package-lock.json", install: ["npm", "ci"], tests: ["npm", "run", "test"] },
   { example: "python-service", source: "app/money.py", lockfile: "requirements-dev.txt", install: ["pip", "install", "-r"], tests: ["python", "-m", "pytest"] },
 ] as const;
 

@@ -69,11 +69,17 @@ describe.skipIf(!haveFixtures)("projects: several projects in one repository", (
     const waveOf = (argv: readonly string[]) => executions.filter((e) => same(e.args, argv)).map((e) => e.wave);
     expect(waveOf(API_TEST)).toHaveLength(1);
     expect(waveOf(API_TEST)).toEqual(waveOf(JOBS_TEST));
-    // Every project's install in the run's first wave, then every project's tools in the next: none waited for another project.
+    // Every project's install in the run's first wave, then its tools as soon as its own installs end: none waited for another project.
+    // The Node project's lifecycle scripts (rebuild, then prepare) follow its install, after the source is copied.
     const firstWave = Math.min(...executions.map((e) => e.wave));
     const installs = executions.filter((e) => /^(go mod download|npm ci)\b/.test(e.args.join(" ")));
     expect(installs.map((e) => e.wave)).toEqual([firstWave, firstWave, firstWave]);
-    expect(new Set(executions.filter((e) => !installs.includes(e)).map((e) => e.wave))).toEqual(new Set([firstWave + 1]));
+    const lifecycle = executions.filter((e) => /^npm (rebuild|run --if-present prepare)$/.test(e.args.join(" ")));
+    expect(lifecycle.map((e) => e.wave).sort()).toEqual([firstWave + 1, firstWave + 2]);
+    const tools = executions.filter((e) => !installs.includes(e) && !lifecycle.includes(e));
+    const isNode = (e: (typeof executions)[number]) => /^(npm|node|npx) /.test(e.args.join(" "));
+    expect(new Set(tools.filter((e) => !isNode(e)).map((e) => e.wave))).toEqual(new Set([firstWave + 1]));
+    expect(new Set(tools.filter(isNode).map((e) => e.wave))).toEqual(new Set([firstWave + 3]));
 
     const built = run.engine.records.filter((r) => r.leaf === "id" && r.steps[0]?.field === "directory").pop()!;
     const paths = built.steps.filter((s) => s.field === "withNewFile").map((s) => argText(s.args["path"]));
