@@ -53,8 +53,8 @@ const NOT_APPENDABLE = /(^|[^|])\|([^|]|$)|[<>`]|\$\(/;
  * The runner a script is, `undefined` when the pipeline does not know it.
  * vitest, jest and mocha: the script's last command (`npm run build && vitest
  * run`; leading `NAME=value` settings allowed), since the package manager
- * appends arguments to the script's end, which is that command's; and only
- * when it picks no reporter of its own. `node --test` anywhere in it: its
+ * appends arguments to the script's end, which is that command's; vitest and
+ * jest only when they pick no reporter of their own. `node --test` anywhere in it: its
  * reporters come through NODE_OPTIONS, which reach every node process of the
  * script and add to the reporters its command line sets.
  */
@@ -64,13 +64,15 @@ export function scriptRunner(script: string): ScriptRunner | undefined {
   if (commands.some(([tool, ...rest]) => tool === "node" && rest.includes("--test"))) return "node";
   if (NOT_APPENDABLE.test(script) || /\|\|\s*[^|]*$/.test(script)) return undefined;
   const [tool, ...rest] = commands.at(-1)!;
-  if (rest.some((word) => /^--?(reporters?|json|outputFile)\b/.test(word))) return undefined;
+  // Mocha gets no flag, so its own reporter choice does not matter; vitest's and jest's would fight the added ones.
+  const ownReporter = rest.some((word) => /^--?(reporters?|json|outputFile)\b/.test(word));
   switch (tool) {
     case "vitest":
-      return rest.length === 0 || rest[0] === "run" || rest[0]!.startsWith("-") ? "vitest" : undefined;
+      return !ownReporter && (rest.length === 0 || rest[0] === "run" || rest[0]!.startsWith("-")) ? "vitest" : undefined;
     case "jest":
+      return ownReporter ? undefined : "jest";
     case "mocha":
-      return tool;
+      return "mocha";
     default:
       return undefined;
   }
