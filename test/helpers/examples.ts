@@ -13,6 +13,13 @@ export function examplePath(name: ExampleName): string {
   return join(REPO, "examples", name);
 }
 
+/** Small projects made for one behaviour's tests, under test/projects/ (the examples are whole services). */
+export type TestProjectName = "python-black-precommit" | "python-tox-groups";
+
+export function testProjectPath(name: TestProjectName): string {
+  return join(REPO, "test", "projects", name);
+}
+
 /** What never belongs in a copy: installed dependencies and tool caches. */
 const NOT_COPIED = new Set(["node_modules", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".benchmarks", "coverage"]);
 
@@ -21,12 +28,21 @@ const NOT_COPIED = new Set(["node_modules", ".venv", "__pycache__", ".pytest_cac
  * or caches) and writes `files` over it, e.g. a pipeline.yaml.
  */
 export function copyExample(name: ExampleName, files: Record<string, string> = {}): string {
-  const root = mkdtempSync(join(tmpdir(), `${name}-`));
-  cpSync(examplePath(name), root, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
+  return copyProject(examplePath(name), files);
+}
+
+/** Like copyExample, for a project of test/projects/. */
+export function copyTestProject(name: TestProjectName, files: Record<string, string> = {}): string {
+  return copyProject(testProjectPath(name), files);
+}
+
+function copyProject(path: string, files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), `${basename(path)}-`));
+  cpSync(path, root, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
   removeWhenDone(root);
-  for (const [path, contents] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), contents);
+  for (const [file, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), contents);
   }
   return root;
 }

@@ -89,7 +89,7 @@ class Reader {
     if (c === "[") return this.array();
     if (c === "{") return this.inlineTable();
     // Numbers, booleans, dates: their text, up to what ends a value.
-    const match = /^[^\s,\]}#]+(?: \d{2}:[^\s,\]}#]*)?/.exec(this.text.slice(this.at));
+    const match = /^[\w+.:-]+(?: \d{2}:[\w+.:-]*)?/.exec(this.text.slice(this.at));
     if (!match) this.fail(`expected a value, found ${this.describe()}`);
     this.at += match[0].length;
     return match[0];
@@ -143,8 +143,8 @@ class Reader {
         this.at += delimiter.length;
         return out;
       }
+      if (this.peek() === "\n" && !multi) this.fail("unterminated string (a newline in a single-line string)");
       const c = this.text[this.at++]!;
-      if (c === "\n" && !multi) this.fail("a newline in a single-line string");
       if (c !== "\\" || quote === "'") out += c;
       else out += this.escape(multi);
     }
