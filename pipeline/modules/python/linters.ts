@@ -57,7 +57,7 @@ export function lintPlan(config: LintConfig): LintPlan {
     return { commands, source: ".pre-commit-config.yaml" };
   }
   const configured = configuredTools(config);
-  if (configured.tools.length === 0) return { commands: defaultCommands(), source: "the default (the project configures no Python linter)" };
+  if (configured.tools.length === 0) return { commands: defaultCommands(), source: "the pipeline's default (the project configures none)" };
   return { commands: configured.tools.map((tool) => ({ tool, argv: checkArgs(tool) })), source: configured.files.join(", ") };
 }
 
