@@ -155,11 +155,12 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     expect(result).toMatch(/1 benchmark measured/);
   });
 
-  it("lints with ruff check and formats with black --check, as the example's pyproject.toml configures both, concurrently", async () => {
+  it("lints with ruff check and flake8 and formats with black --check, as the example configures them (pyproject.toml, .flake8), concurrently", async () => {
     const { engine, error } = await recordRun(async () => (await pipelineOn(examplePath("python-service"))).lint());
     expect(error).toBeUndefined();
-    const [check, format] = wavesOf(await engine.executions(), ["ruff", "check", "--output-format=concise", "."], ["black", "--check", "--diff", "."]);
-    expect(check).toBe(format);
+    const waves = wavesOf(await engine.executions(), ["ruff", "check", "--output-format=concise", "."], ["flake8", "."], ["black", "--check", "--diff", "."]);
+    expect(new Set(waves).size).toBe(1);
+    // black is its formatter: ruff does not format it as well.
     expect(engine.executedCommands()).not.toContainEqual(["ruff", "format", "--check", "."]);
   });
 
@@ -168,7 +169,7 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
       fileContents: realReports,
     });
     const executions = await engine.executions();
-    const [bench, ...stages] = wavesOf(executions, args.benchArgs(6), UNIT, PROPERTY, checkArgs("ruff-check"), checkArgs("black"));
+    const [bench, ...stages] = wavesOf(executions, args.benchArgs(6), UNIT, PROPERTY, checkArgs("ruff-check"), checkArgs("flake8"), checkArgs("black"));
     // One wave answered every other stage's tool: none waited for another's answer, all for the installs.
     const installs = executions.filter((e) => e.wave < Math.min(...stages));
     expect(new Set(stages)).toEqual(new Set([Math.max(...installs.map((e) => e.wave)) + 1]));
