@@ -69,13 +69,19 @@ export const PYTHON_SCAN_TOOLS = ["bandit==1.9.4", "pip-audit==2.10.1"] as const
 /** What `release` builds a Python project's sdist and wheel with (PEP 517 frontend), pip-installed into the Python image. */
 export const PYTHON_RELEASE_TOOLS = ["build==1.6.1"] as const;
 
-/** Python tools installed next to the project's own requirements (no image pins them). */
+/**
+ * Python tools installed next to the project's own requirements (no image pins them). black, isort and
+ * flake8 run when the project configures them (pipeline/modules/python/linters.ts), ruff when it names none.
+ */
 export const PYTHON_TOOLS = [
   "pytest==8.3.4",
   "pytest-cov==6.0.0",
   "pytest-benchmark==5.1.0",
   "hypothesis==6.122.3",
   "ruff==0.8.4",
+  "black==24.10.0",
+  "isort==5.13.2",
+  "flake8==7.1.1",
 ] as const;
 
 /**

@@ -66,3 +66,13 @@ export async function readProjectFile(project: Project, path: string): Promise<s
   if (!(await project.source.exists(path))) return undefined;
   return project.source.file(path).contents();
 }
+
+/** Once per project, shared by the stages that run concurrently: each read is a round trip before their execs. */
+export function oncePerProject<T>(compute: (project: Project) => Promise<T>): (project: Project) => Promise<T> {
+  const cache = new WeakMap<Project, Promise<T>>();
+  return (project) => {
+    let value = cache.get(project);
+    if (!value) cache.set(project, (value = compute(project)));
+    return value;
+  };
+}

@@ -47,8 +47,8 @@ export interface ToolchainOptions {
 /** A language's stages. Each resolves to a verdict; none throws on a failing tool. */
 export interface Toolchain {
   language: string;
-  /** The container with dependencies installed and the source in place, for configured commands. */
-  container(project: Project, options: ToolchainOptions): Container;
+  /** The container with dependencies installed and the source in place, for configured commands (async: what it installs may be read from the project's files). */
+  container(project: Project, options: ToolchainOptions): Promise<Container>;
   lint(project: Project, options: ToolchainOptions): Promise<StageResult>;
   test(project: Project, options: ToolchainOptions): Promise<StageResult>;
   /** The integration tests alone (JUnit report), with the services the stage set up in options.stage. */

@@ -6,6 +6,7 @@ import { NON_ROOT_HOME, NON_ROOT_USER } from "../../pipeline/modules/non-root.js
 import { IMAGES, PYTHON_TOOLS } from "../../pipeline/modules/pins.js";
 import { TOOL_INPUT_EXCLUDES } from "../../pipeline/modules/project.js";
 import * as args from "../../pipeline/modules/python/args.js";
+import { checkArgs } from "../../pipeline/modules/python/linters.js";
 import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { isScanExec } from "../helpers/scan.js";
@@ -70,7 +71,7 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     const fields = chain.map((s) => s.field);
     expect(fields).toEqual([
       "container", "from", "withMountedCache", "withEnvVariable", "withEnvVariable", "withEnvVariable",
-      "withExec", "withWorkdir", "withDirectory", "withExec", "withExec",
+      "withExec", "withWorkdir", "withDirectory", "withExec",
       "withEnvVariable", "withUser", "withDirectory", "withEntrypoint", "withExec",
     ]);
     expect(chain[2]!.args).toEqual({ path: "/cache/pip", cache: { $chain: [{ field: "cacheVolume", args: { key: "pip" } }] } });
@@ -81,27 +82,27 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
 
     // The dependency layer sees the manifests only: a code edit cannot invalidate it.
     const [manifests, source] = chain.filter((s) => s.field === "withDirectory");
-    expect(manifests!.args["include"]).toEqual(["requirements.txt", "requirements-dev.txt", "pyproject.toml", "requirements/**", "constraints*.txt"]);
+    // The files pip reads (pyproject.toml is read by the pipeline, which passes its dependencies as arguments).
+    expect(manifests!.args["include"]).toEqual(["requirements-dev.txt", "requirements/**", "constraints*.txt"]);
     expect(manifests!.args["exclude"]).toBeUndefined();
     // /src is the tools' user's from the first copy: no root-owned folder the tests cannot write into.
     expect(manifests!.args["owner"]).toBe(NON_ROOT_USER);
     expect(manifests!.args["source"]).toEqual({
       $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }, { field: "filter", args: { exclude: [...TOOL_INPUT_EXCLUDES] } }],
     });
-    // The example has requirements-dev.txt but no requirements.txt.
+    // The example has requirements-dev.txt but no requirements.txt, and its pyproject.toml declares no dependency.
     expect(execs[1]!.args["args"]).toEqual(["pip", "install", "-r", "requirements-dev.txt"]);
-    expect(execs[2]!.args["args"]).toEqual(["python", "-c", args.PYPROJECT_DEPS_SCRIPT, "pyproject.toml"]);
 
     // Installed as root; the tests run unprivileged, owning the source they write coverage data into.
     expect(chain.find((s) => s.field === "withUser")!.args).toEqual({ name: NON_ROOT_USER });
     expect(source!.args["include"]).toBeUndefined();
     expect(source!.args["exclude"]).toEqual(args.SOURCE_EXCLUDES);
     expect(source!.args["owner"]).toBe(NON_ROOT_USER);
-    expect(execs[3]!.args["args"]).toEqual([
+    expect(execs[2]!.args["args"]).toEqual([
       "python", "-m", "pytest", "-p", "no:cacheprovider", "-m", "not property and not integration", "--benchmark-skip",
       "--cov", "--cov-report=term", `--cov-report=xml:${paths.coverageXml}`, `--junitxml=${paths.testJunit}`, "-q",
     ]);
-    expect(execs[3]!.args["expect"]).toBe("ANY");
+    expect(execs[2]!.args["expect"]).toBe("ANY");
   });
 
   it("installs requirements.txt alone when that is the only manifest", async () => {
@@ -154,11 +155,13 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     expect(result).toMatch(/1 benchmark measured/);
   });
 
-  it("runs ruff check and ruff format --check concurrently for lint", async () => {
+  it("lints with ruff check and flake8 and formats with black --check, as the example configures them (pyproject.toml, .flake8), concurrently", async () => {
     const { engine, error } = await recordRun(async () => (await pipelineOn(examplePath("python-service"))).lint());
     expect(error).toBeUndefined();
-    const [check, format] = wavesOf(await engine.executions(), args.ruffCheckArgs(), ["ruff", "format", "--check", "."]);
-    expect(check).toBe(format);
+    const waves = wavesOf(await engine.executions(), ["ruff", "check", "--output-format=concise", "."], ["flake8", "."], ["black", "--check", "--diff", "."]);
+    expect(new Set(waves).size).toBe(1);
+    // black is its formatter: ruff does not format it as well.
+    expect(engine.executedCommands()).not.toContainEqual(["ruff", "format", "--check", "."]);
   });
 
   it("runs lint, test and property tests of ci concurrently, sharing one install, then the benchmarks alone", async () => {
@@ -166,7 +169,7 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
       fileContents: realReports,
     });
     const executions = await engine.executions();
-    const [bench, ...stages] = wavesOf(executions, args.benchArgs(6), UNIT, PROPERTY, args.ruffCheckArgs(), args.ruffFormatArgs());
+    const [bench, ...stages] = wavesOf(executions, args.benchArgs(6), UNIT, PROPERTY, checkArgs("ruff-check"), checkArgs("flake8"), checkArgs("black"));
     // One wave answered every other stage's tool: none waited for another's answer, all for the installs.
     const installs = executions.filter((e) => e.wave < Math.min(...stages));
     expect(new Set(stages)).toEqual(new Set([Math.max(...installs.map((e) => e.wave)) + 1]));

@@ -13,6 +13,19 @@ export function examplePath(name: ExampleName): string {
   return join(REPO, "examples", name);
 }
 
+/** Small projects made for one behaviour's tests, under test/projects/ (the examples are whole services). */
+export type TestProjectName =
+  | "node-mocha"
+  | "node-workspaces"
+  | "node-prepare-build"
+  | "node-jest-ignores"
+  | "python-black-precommit"
+  | "python-tox-groups";
+
+export function testProjectPath(name: TestProjectName): string {
+  return join(REPO, "test", "projects", name);
+}
+
 /** What never belongs in a copy: installed dependencies and tool caches. */
 const NOT_COPIED = new Set(["node_modules", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".benchmarks", "coverage"]);
 
@@ -21,28 +34,21 @@ const NOT_COPIED = new Set(["node_modules", ".venv", "__pycache__", ".pytest_cac
  * or caches) and writes `files` over it, e.g. a pipeline.yaml.
  */
 export function copyExample(name: ExampleName, files: Record<string, string> = {}): string {
-  return copyFolder(examplePath(name), name, files);
+  return copyProject(examplePath(name), files);
 }
 
-/** The small one-case projects under test/projects (see its README.md). */
-export type TestProjectName = "node-mocha" | "node-workspaces" | "node-prepare-build" | "node-jest-ignores";
-
-export function testProjectPath(name: TestProjectName): string {
-  return join(REPO, "test", "projects", name);
-}
-
-/** A fresh copy of a test project, as copyExample makes of an example. */
+/** Like copyExample, for a project of test/projects/. */
 export function copyTestProject(name: TestProjectName, files: Record<string, string> = {}): string {
-  return copyFolder(testProjectPath(name), name, files);
+  return copyProject(testProjectPath(name), files);
 }
 
-function copyFolder(from: string, name: string, files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), `${name}-`));
-  cpSync(from, root, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
+function copyProject(path: string, files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), `${basename(path)}-`));
+  cpSync(path, root, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
   removeWhenDone(root);
-  for (const [path, contents] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), contents);
+  for (const [file, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), contents);
   }
   return root;
 }

@@ -64,7 +64,7 @@ describe(`${TOOLS_MANIFEST}, the real tools the tests run`, () => {
   it("has the versions the pipeline installs in its Python containers (PYTHON_TOOLS in pipeline/modules/pins.ts)", () => {
     const manifest = byName(toolPins());
     const pipeline = readPins(PYTHON_TOOLS.join("\n"));
-    expect(pipeline.map((p) => p.name)).toEqual(expect.arrayContaining(["pytest", "pytest-cov", "pytest-benchmark", "hypothesis", "ruff"]));
+    expect(pipeline.map((p) => p.name)).toEqual(expect.arrayContaining(["pytest", "pytest-cov", "pytest-benchmark", "hypothesis", "ruff", "black", "isort", "flake8"]));
     expect(Object.fromEntries(pipeline.map((p) => [p.name, manifest[p.name]]))).toEqual(byName(pipeline));
   });
 

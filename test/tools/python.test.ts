@@ -12,6 +12,7 @@ import { NON_ROOT_HOME, NON_ROOT_USER } from "../../pipeline/modules/non-root.js
 import { asUser, canRunAsOtherUser, runLocally } from "../helpers/run-locally.js";
 import { benchVerdict, lintVerdict, testVerdict } from "../../pipeline/modules/verdicts.js";
 import { copyExample, tempDir } from "../helpers/examples.js";
+import { localPythonSetup } from "../helpers/python-setup.js";
 import { TOOLS_MANIFEST, toolPins } from "../helpers/tools-manifest.js";
 
 /**
@@ -103,8 +104,8 @@ function benchStageVerdict(baseline: BenchmarkSamples[], current: BenchmarkSampl
 
 describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pytestReady ? "" : MISSING}`, REAL_TOOL_TIMEOUT, () => {
   it(`runs the versions ${TOOLS_MANIFEST} pins (the pipeline's PYTHON_TOOLS), with ${PYTHON}`, () => {
-    const pins = toolPins().filter((p) => ["pytest", "pytest-cov", "pytest-benchmark", "hypothesis", "coverage", "ruff"].includes(p.name));
-    expect(pins).toHaveLength(6);
+    const pins = toolPins().filter((p) => ["pytest", "pytest-cov", "pytest-benchmark", "hypothesis", "coverage", "ruff", "black", "isort", "flake8"].includes(p.name));
+    expect(pins).toHaveLength(9);
     const script = "import sys\nfrom importlib.metadata import version\nfor name in sys.argv[1:]:\n    print(name + '==' + version(name))";
     const installed = execaSync(PYTHON, ["-c", script, ...pins.map((p) => p.name)], { reject: false });
     expect(installed.exitCode, installed.stderr).toBe(0);
@@ -255,16 +256,21 @@ describe.skipIf(!pytestReady)(`python toolchain commands on the real tools ${pyt
     expect(stage.reports["bench/comparison.md"]).toMatch(/allocate.*regression/);
   });
 
-  it("installs nothing from a pyproject.toml without dependencies (the install step's script runs on Python 3.11)", async () => {
+  it("plans no install of pyproject.toml's for the example, which declares no dependency, and pip installs its requirements-dev.txt as planned", async () => {
     const root = copyExample("python-service");
-    const result = await runLocally(args.pyprojectInstallArgs(PYTHON), root);
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout.trim()).toBe("pyproject.toml dependencies: none");
+    const { dependencies } = localPythonSetup(root);
+    expect(dependencies.pipArgs).toEqual(["-r", "requirements-dev.txt"]);
+    // No index: tools/requirements.txt pins all of them here, so the planned install fetches nothing.
+    const installed = await runLocally(args.dependenciesInstallArgs(dependencies.pipArgs), root, { PIP_NO_INDEX: "1" });
+    expect(installed.exitCode, installed.stdout + installed.stderr).toBe(0);
+    expect(installed.stdout).toMatch(/Requirement already satisfied: pytest==8\.3\.4/);
   });
 
-  it.skipIf(!ruffReady)(`lints with ruff ${ruffReady ? "" : "(skipped: ruff is not installed here; the image gets it from PYTHON_TOOLS)"}`, async () => {
+  it.skipIf(!ruffReady)(`lints with ruff check, flake8 and black, which the example configures (pyproject.toml, .flake8) ${ruffReady ? "" : "(skipped: ruff is not installed here; the image gets it from PYTHON_TOOLS)"}`, async () => {
     const root = copyExample("python-service");
-    const [check, format] = await Promise.all([runLocally(args.ruffCheckArgs(), root), runLocally(args.ruffFormatArgs(), root)]);
-    expect(lintVerdict([{ run: check }, { run: format }]).status).toBe("passed");
+    const plan = localPythonSetup(root).lint;
+    expect(plan.commands.map((c) => c.tool)).toEqual(["ruff-check", "flake8", "black"]);
+    const runs = await Promise.all(plan.commands.map((c) => runLocally(c.argv, root)));
+    expect(lintVerdict(runs.map((run) => ({ run }))).status).toBe("passed");
   });
 });

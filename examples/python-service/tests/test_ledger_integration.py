@@ -21,7 +21,8 @@ def url(name: str) -> str:
     value = os.environ.get(name)
     if not value:
         pytest.fail(
-            f"{name} is not set: these tests need the services of pipeline.yaml (the integration stage sets it)"
+            f"{name} is not set: these tests need the services of pipeline.yaml"
+            " (the integration stage sets it)"
         )
     return value
 

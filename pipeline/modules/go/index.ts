@@ -21,7 +21,7 @@ export const NETRC: SecretFile = { path: `${NON_ROOT_HOME}/.netrc`, env: "NETRC"
  * non-root user, with module and build caches, dependencies downloaded from
  * go.mod/go.sum alone (so editing code keeps that step cached), then the source.
  */
-function goContainer(project: Project, image: string, options: ToolchainOptions): Container {
+export function goContainer(project: Project, image: string, options: ToolchainOptions): Container {
   return asNonRoot(dag.container().from(image), options)
     .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER })
     .with((c) => withSecretDuring(c, options.registries.netrc, NETRC, (install) => install.withExec(["go", "mod", "download"])))
@@ -143,7 +143,7 @@ function bench(project: Project, options: ToolchainOptions, gate: BenchGateOptio
 
 export const goToolchain: Toolchain = {
   language: "go",
-  container: (project, options) => goContainer(project, options.images.go, options),
+  container: async (project, options) => goContainer(project, options.images.go, options),
   lint,
   test,
   integration,

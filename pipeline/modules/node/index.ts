@@ -5,7 +5,7 @@ import { parseCobertura, parseLcov } from "../report/coverage.js";
 import { parseJestJson } from "../report/jest-json.js";
 import { parseJUnit, type TestSuiteResult } from "../report/junit.js";
 import { commandsStage, commandsVerdict, runCommands } from "../commands.js";
-import { readProjectFile, WORKDIR, type Project } from "../project.js";
+import { oncePerProject, readProjectFile, WORKDIR, type Project } from "../project.js";
 import { runTool, runToolThen, skippedVerdict, timed, type StageResult, type ToolRun } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
@@ -66,17 +66,7 @@ function withNodeCaches(container: Container): Container {
   );
 }
 
-/** Once per project, shared by the stages that run concurrently: each read is a round trip before their execs. */
-function once<T>(compute: (project: Project) => Promise<T>): (project: Project) => Promise<T> {
-  const cache = new WeakMap<Project, Promise<T>>();
-  return (project) => {
-    let value = cache.get(project);
-    if (!value) cache.set(project, (value = compute(project)));
-    return value;
-  };
-}
-
-const readPackageJson = once(async (project): Promise<args.PackageJson> => {
+const readPackageJson = oncePerProject(async (project): Promise<args.PackageJson> => {
   const text = await readProjectFile(project, "package.json");
   if (text === undefined) throw new Error("package.json not found in the project folder (set `workdir` in pipeline.yaml)");
   return args.parsePackageJson(text);
@@ -104,7 +94,7 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
 }
 
 /** The monorepo's packages (npm/yarn `workspaces`, pnpm-workspace.yaml), `undefined` for a single package. */
-const readWorkspaces = once(async (project): Promise<Workspace[] | undefined> => {
+const readWorkspaces = oncePerProject(async (project): Promise<Workspace[] | undefined> => {
   const pkg = await readPackageJson(project);
   const patterns = workspacePatterns(pkg, await readProjectFile(project, "pnpm-workspace.yaml"));
   if (patterns === undefined) return undefined;
@@ -126,7 +116,7 @@ const readWorkspaces = once(async (project): Promise<Workspace[] | undefined> =>
 });
 
 /** The test files Node's own runner gets; vitest and jest find theirs. */
-const testFiles = once(async (project): Promise<{ unit: string[]; property: string[] }> => {
+const testFiles = oncePerProject(async (project): Promise<{ unit: string[]; property: string[] }> => {
   const pkg = await readPackageJson(project);
   const [nested, ...found] = await Promise.all([
     nestedPackages(project, pkg),
@@ -291,7 +281,7 @@ function withFiles(container: Container, files: Record<string, string>): Contain
 
 export const nodeToolchain: Toolchain = {
   language: "node",
-  container: (project, options) => nodeContainer(project, options),
+  container: async (project, options) => nodeContainer(project, options),
   lint,
   test,
   integration,

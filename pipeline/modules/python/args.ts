@@ -3,15 +3,17 @@
  * tests run these same commands on the examples with the Python here.
  */
 
-/** Requirement files installed, in this order, when present at the project root. */
-export const REQUIREMENT_FILES = ["requirements.txt", "requirements-dev.txt"] as const;
-
 /**
- * The install step's only inputs: editing source code leaves them unchanged,
- * so the layer stays cached. Requirement files may `-r`/`-c` others, kept by
- * convention in `requirements/` or as `constraints*.txt`.
+ * What the install step always gets besides the files its arguments name:
+ * requirement files may `-r`/`-c` others, kept by convention in
+ * `requirements/` or as `constraints*.txt`. Only these: editing source code
+ * (or a linter's settings) leaves them unchanged, so the layer stays cached.
  */
-export const INSTALL_INPUTS = [...REQUIREMENT_FILES, "pyproject.toml", "requirements/**", "constraints*.txt"] as const;
+export const INSTALL_INPUTS = ["requirements/**", "constraints*.txt"] as const;
+
+export function installInputs(files: readonly string[]): string[] {
+  return [...new Set([...files, ...INSTALL_INPUTS])];
+}
 
 /** Never copied from the host: caches and virtualenvs are machine-specific. */
 export const SOURCE_EXCLUDES = [".venv", "venv", "**/__pycache__", ".pytest_cache", ".hypothesis", ".benchmarks"];
@@ -22,39 +24,12 @@ export function toolsInstallArgs(tools: readonly string[]): string[] {
 }
 
 /**
- * The project's requirement files, installed after the pipeline's tools: a
- * project that pins its own pytest (or hypothesis...) gets its version.
+ * The project's test dependencies (see test-deps.ts), in one `pip install`
+ * after the pipeline's tools: a project that pins its own pytest (or black...)
+ * gets its version.
  */
-export function requirementsInstallArgs(files: readonly string[]): string[] {
-  return ["pip", "install", ...files.flatMap((file) => ["-r", file])];
-}
-
-/**
- * Installs pyproject.toml's `[project] dependencies` and its `dev`/`test`
- * extras, read with tomllib (Python 3.11+), without building the project:
- * the step sees pyproject.toml alone, so it stays cached while code changes.
- * Tests import the project from the source tree (pytest's `pythonpath`/rootdir).
- */
-export const PYPROJECT_DEPS_SCRIPT = [
-  "import subprocess, sys, tomllib",
-  "project = tomllib.load(open(sys.argv[1], 'rb')).get('project', {})",
-  "extras = project.get('optional-dependencies', {})",
-  "deps = list(project.get('dependencies', [])) + [d for k in ('dev', 'test', 'tests') for d in extras.get(k, [])]",
-  "print('pyproject.toml dependencies:', ' '.join(deps) or 'none')",
-  "deps and subprocess.check_call([sys.executable, '-m', 'pip', 'install', *deps])",
-].join("\n");
-
-export function pyprojectInstallArgs(python = "python"): string[] {
-  return [python, "-c", PYPROJECT_DEPS_SCRIPT, "pyproject.toml"];
-}
-
-export function ruffCheckArgs(): string[] {
-  return ["ruff", "check", "--output-format=concise", "."];
-}
-
-/** Exits 1 and lists the files it would reformat. */
-export function ruffFormatArgs(): string[] {
-  return ["ruff", "format", "--check", "."];
+export function dependenciesInstallArgs(pipArgs: readonly string[]): string[] {
+  return ["pip", "install", ...pipArgs];
 }
 
 /** pytest marker of property tests (hypothesis), by the examples' convention. */

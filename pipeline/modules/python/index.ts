@@ -5,22 +5,24 @@ import { parseCobertura } from "../report/coverage.js";
 import { parseJUnit } from "../report/junit.js";
 import { PYTHON_TOOLS } from "../pins.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../non-root.js";
-import { hasFile, WORKDIR, type Project } from "../project.js";
+import { WORKDIR, type Project } from "../project.js";
 import { runTool, skippedVerdict, timed, type StageResult } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
+import { readPythonSetup } from "./manifests.js";
 
 const PIP_CACHE = "/cache/pip";
 /** The pip.conf, during the installs only; the pinned tools' too, as a private index may be the only one there is. */
 export const PIP_CONF: SecretFile = { path: "/run/secrets/pip.conf", env: "PIP_CONFIG_FILE" };
 
 /**
- * Python toolchain: the pipeline's pinned tools, then the project's
- * requirements from its manifests alone (so editing code keeps both layers
+ * Python toolchain: the pipeline's pinned tools, then the project's test
+ * dependencies from its manifests alone (so editing code keeps both layers
  * cached), then the source, run by a non-root user.
  */
-function pythonContainer(project: Project, options: ToolchainOptions): Container {
+async function pythonContainer(project: Project, options: ToolchainOptions): Promise<Container> {
+  const { dependencies } = await readPythonSetup(project);
   const base = dag
     .container()
     .from(options.images.python)
@@ -35,10 +37,8 @@ function pythonContainer(project: Project, options: ToolchainOptions): Container
       .withExec(args.toolsInstallArgs(PYTHON_TOOLS))
       .withWorkdir(WORKDIR)
       // Owned by the tools' user from the first copy on, like Go and Node: /src is never a root-owned folder they cannot write in.
-      .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER });
-    const requirements = args.REQUIREMENT_FILES.filter((file) => hasFile(project, file));
-    if (requirements.length > 0) container = container.withExec(args.requirementsInstallArgs(requirements));
-    if (hasFile(project, "pyproject.toml")) container = container.withExec(args.pyprojectInstallArgs());
+      .withDirectory(WORKDIR, project.toolInputs, { include: args.installInputs(dependencies.files), owner: NON_ROOT_USER });
+    if (dependencies.pipArgs.length > 0) container = container.withExec(args.dependenciesInstallArgs(dependencies.pipArgs));
     return container;
   });
   // Installed as root into the image's Python, like an image build; the tools then run unprivileged,
@@ -50,12 +50,17 @@ function pythonContainer(project: Project, options: ToolchainOptions): Container
     .with((c) => withStageSetup(withRerun(c, options.rerun), options.stage, NON_ROOT_USER));
 }
 
-/** `ruff check` and `ruff format --check`, concurrently: both read the same source. */
+/**
+ * The project's own linters and formatters in check mode (black, isort, flake8, ruff: see linters.ts),
+ * ruff check and ruff format --check when it configures none; concurrently, as all read the same source.
+ */
 function lint(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("lint", async () => {
-    const container = pythonContainer(project, options);
-    const [check, format] = await Promise.all([runTool(container, args.ruffCheckArgs()), runTool(container, args.ruffFormatArgs())]);
-    return lintVerdict([{ run: check }, { run: format }]);
+    const { lint: plan } = await readPythonSetup(project);
+    const container = await pythonContainer(project, options);
+    const runs = await Promise.all(plan.commands.map((command) => runTool(container, command.argv)));
+    const verdict = lintVerdict(runs.map((run) => ({ run })));
+    return { ...verdict, details: [`linters from ${plan.source}`, ...verdict.details] };
   });
 }
 
@@ -63,7 +68,7 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
 function test(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("test", async () => {
     const paths = args.reportPaths();
-    const run = await runTool(pythonContainer(project, options), args.unitTestArgs(undefined, undefined, options.integration.marker), [paths.testJunit, paths.coverageXml]);
+    const run = await runTool(await pythonContainer(project, options), args.unitTestArgs(undefined, undefined, options.integration.marker), [paths.testJunit, paths.coverageXml]);
     const junit = run.files[paths.testJunit];
     const coverage = run.files[paths.coverageXml];
     return testVerdict({
@@ -82,7 +87,7 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
 function integration(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("integration", async () => {
     const junitPath = args.reportPaths().integrationJunit;
-    const run = await runTool(pythonContainer(project, options), args.integrationTestArgs(options.integration.marker), [junitPath]);
+    const run = await runTool(await pythonContainer(project, options), args.integrationTestArgs(options.integration.marker), [junitPath]);
     if (run.exitCode === args.PYTEST_NO_TESTS) return skippedVerdict(`no tests marked @pytest.mark.${options.integration.marker}`);
     const junit = run.files[junitPath];
     return testVerdict({ stage: "integration", run, suites: junit === undefined ? [] : parseJUnit(junit) });
@@ -94,7 +99,7 @@ function propertyTest(project: Project, options: ToolchainOptions): Promise<Stag
   return timed("propertyTest", async () => {
     const junitPath = args.reportPaths().propertyJunit;
     const plugin = args.ITERATIONS_PLUGIN;
-    const container = pythonContainer(project, options)
+    const container = (await pythonContainer(project, options))
       .withNewFile(`${plugin.dir}/${plugin.module}.py`, plugin.source)
       .withEnvVariable("PYTHONPATH", plugin.dir);
     const run = await runTool(container, args.propertyTestArgs(options.iterations), [junitPath]);
@@ -110,7 +115,7 @@ function propertyTest(project: Project, options: ToolchainOptions): Promise<Stag
 function bench(project: Project, options: ToolchainOptions, gate: BenchGateOptions): Promise<StageResult> {
   return timed("bench", async () => {
     const output = args.reportPaths().benchJson;
-    const run = await runTool(pythonContainer(project, options), args.benchArgs(gate.count), [output]);
+    const run = await runTool(await pythonContainer(project, options), args.benchArgs(gate.count), [output]);
     const json = run.files[output];
     // Only --benchmark-only with benchmarks skips every other test: no JSON and exit 0 means none exist.
     if (json === undefined && run.exitCode === 0) {

@@ -1,11 +1,10 @@
 import { dag, type Container, type Directory, type File } from "@dagger.io/dagger";
-import { goToolchain, NETRC } from "../go/index.js";
+import { goContainer, NETRC } from "../go/index.js";
 import { withRerun, withSecretDuring, type RegistryAccess } from "../call-inputs.js";
 import type { ToolchainOptions } from "../toolchain.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../non-root.js";
 import { GO_SCAN_TOOLS, PYTHON_SCAN_TOOLS } from "../pins.js";
 import { hasFile, type Project } from "../project.js";
-import { REQUIREMENT_FILES } from "../python/args.js";
 import { PIP_CONF } from "../python/index.js";
 import { runTool, timed, type StageResult } from "../stage.js";
 import * as args from "./args.js";
@@ -126,7 +125,7 @@ function withProject(container: Container, project: Project): Container {
  */
 function goScanContainer(project: Project, options: ScanOptions, tool: string): { container: Container; binary: File } {
   const binary = goToolBinary(options.toolchain.images.go, tool, options.toolchain.registries);
-  return { container: goToolchain.container(project, options.toolchain).withFile(`/usr/local/bin/${goBinaryName(tool)}`, binary), binary };
+  return { container: goContainer(project, options.toolchain.images.go, options.toolchain).withFile(`/usr/local/bin/${goBinaryName(tool)}`, binary), binary };
 }
 
 const GO_TOOLS_BIN = "/tmp/go-tools";
@@ -187,6 +186,9 @@ async function bandit(container: Container, project: Project, options: ScanOptio
   const run = await runTool(withRerun(withProject(container, project), options.toolchain.rerun), args.banditArgs(args.REPORTS.bandit), [args.REPORTS.bandit]);
   return interpret({ tool: "bandit", category: "sast", run, okExits: [0], report: run.files[args.REPORTS.bandit], parse: (text) => parseBandit(text, ctx) });
 }
+
+/** The requirement files pip-audit audits, beside pyproject.toml. */
+const REQUIREMENT_FILES = ["requirements.txt", "requirements-dev.txt"] as const;
 
 /**
  * pip-audit per requirements file, and on pyproject.toml's dependencies:

@@ -87,7 +87,7 @@ async function runSetUp(loaded: LoadedProject, name: string, builtin: StageName 
   if (!builtin) return runCustomStage(loaded, name, loaded.config.customStages[name]!, options);
   const toolchain = TOOLCHAINS[loaded.language];
   const container = () => toolchain.container(loaded.project, options);
-  const own = settings.commands ? commandsStage(name, container(), settings.commands) : BUILTIN[builtin](loaded, options);
+  const own = settings.commands ? commandsStage(name, await container(), settings.commands) : BUILTIN[builtin](loaded, options);
   return withAfter(await own, settings.after, container);
 }
 
@@ -114,10 +114,10 @@ function stageSetup(where: string, settings: StageExtras, given: ReadonlyMap<str
 }
 
 /** The built-in stage's verdict, then its `after` commands when it passed: the first to fail fails the stage. */
-async function withAfter(result: StageResult, after: readonly string[][] | undefined, container: () => Container): Promise<StageResult> {
+async function withAfter(result: StageResult, after: readonly string[][] | undefined, container: () => Promise<Container>): Promise<StageResult> {
   if (!after?.length || result.status !== "passed") return result;
   const more = await timed(result.name, async () => {
-    const ran = await runCommands(container(), after);
+    const ran = await runCommands(await container(), after);
     return { ...commandsVerdict(ran, after), reports: { [`${result.name}/after.txt`]: ran.log } };
   });
   return {
@@ -139,7 +139,7 @@ function runCustomStage(loaded: LoadedProject, name: string, settings: CustomSta
   return timed(name, async () => {
     const container = settings.image
       ? await imageContainer(settings.image, loaded, options)
-      : TOOLCHAINS[loaded.language].container(loaded.project, options);
+      : await TOOLCHAINS[loaded.language].container(loaded.project, options);
     const ran = await runCommands(container, settings.commands);
     const reports: Record<string, string> = { [`${name}/output.txt`]: ran.log };
     const missing: string[] = [];
