@@ -66,7 +66,8 @@ export function testVerdict(evidence: TestEvidence): StageVerdict {
 
   const toolFailed = run.exitCode !== 0;
   if (!toolFailed && cases.length === 0 && !gateFailed) {
-    return { status: "skipped", details: [`no tests found by ${run.argv.join(" ")}`], errorLines: [], reports };
+    const reason = `no tests found by ${run.argv.join(" ")}`;
+    return { status: "skipped", details: [reason], errorLines: [], reports, nothingRan: reason };
   }
   // A killed tool's own last lines say why it died, whatever else failed with it (a partial coverage).
   if (run.signal !== undefined) errorLines.unshift(...pickErrorLines(`${run.stderr}\n${run.stdout}`));
@@ -133,7 +134,8 @@ export function benchVerdict(evidence: { run: ToolRun; current: BenchmarkSamples
     return { status: "failed", details: [`${count(current.length, "benchmark")} measured`], errorLines: gate.baselineProblem.split("\n"), reports };
   }
   if (current.length === 0) {
-    return { status: "skipped", details: [`no benchmarks found by ${run.argv.join(" ")}`], errorLines: [], reports };
+    const reason = `no benchmarks found by ${run.argv.join(" ")}`;
+    return { status: "skipped", details: [reason], errorLines: [], reports, nothingRan: reason };
   }
   if (gate.baselineText === undefined) {
     return {
