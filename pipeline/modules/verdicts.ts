@@ -19,6 +19,11 @@ export interface TestEvidence {
   coverageThreshold?: number;
   /** The project's folder in the repository (pipeline.yaml `workdir`): coverage paths are put under it. */
   projectFolder?: string;
+  /**
+   * Set when the toolchain found no coverage provider to measure with (vitest without
+   * @vitest/coverage-*): how to add one. The gate is then skipped with this note, not failed.
+   */
+  noCoverageProvider?: string;
 }
 
 /**
@@ -56,8 +61,13 @@ export function testVerdict(evidence: TestEvidence): StageVerdict {
       gateFailed = true;
       errorLines.push(gate.message);
     }
+  } else if ((evidence.coverageThreshold ?? 0) > 0 && evidence.noCoverageProvider !== undefined) {
+    // Nothing could measure coverage: failing for a report no tool could write fixes nothing; say what would.
+    details.push(
+      `coverage gate skipped: ${evidence.noCoverageProvider}, or set stages.test.coverageThreshold: 0 to check no coverage`,
+    );
   } else if ((evidence.coverageThreshold ?? 0) > 0 && cases.length > 0) {
-    // Tests ran but left no coverage: the gate cannot be checked, so it does not pass.
+    // Tests ran with a provider present but left no coverage: the gate cannot be checked, so it does not pass.
     const message = `no coverage report was produced, so the ${evidence.coverageThreshold}% coverage gate cannot be checked`;
     details.push(message);
     errorLines.push(message);

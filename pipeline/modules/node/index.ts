@@ -126,6 +126,7 @@ function test(project: Project, options: ToolchainOptions): Promise<StageResult>
             : parseCobertura(coverage, { projectRoot: WORKDIR }),
       coverageThreshold: options.coverageThreshold,
       projectFolder: options.workdir,
+      ...(command.coverage ? {} : { noCoverageProvider: args.NO_VITEST_COVERAGE }),
     });
   });
 }
