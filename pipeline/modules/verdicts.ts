@@ -93,6 +93,8 @@ export function testVerdict(evidence: TestEvidence): StageVerdict {
 
 export interface LintEvidence {
   run: ToolRun;
+  /** Where it ran, when the argv alone does not tell (a nested Go module: "module api"). */
+  where?: string;
   /** Overrides the exit-code verdict, for tools that report problems on stdout with exit 0 (gofmt -l). */
   failed?: boolean;
   errorLines?: string[];
@@ -100,14 +102,15 @@ export interface LintEvidence {
 
 export function lintVerdict(evidence: LintEvidence[]): StageVerdict {
   const failing = evidence.filter((e) => e.failed ?? e.run.exitCode !== 0);
+  const named = (e: LintEvidence) => `${e.run.argv.join(" ")}${e.where ? ` in ${e.where}` : ""}`;
   const log = evidence
-    .map((e) => [`$ ${e.run.argv.join(" ")}`, e.run.stdout, e.run.stderr, exitLogLine(e.run)].filter(Boolean).join("\n"))
+    .map((e) => [`$ ${named(e)}`, e.run.stdout, e.run.stderr, exitLogLine(e.run)].filter(Boolean).join("\n"))
     .join("\n\n");
   return {
     status: failing.length > 0 ? "failed" : "passed",
-    details: evidence.map((e) => `${e.run.argv.join(" ")}: ${failing.includes(e) ? "problems found" : "clean"}`),
+    details: evidence.map((e) => `${named(e)}: ${failing.includes(e) ? "problems found" : "clean"}`),
     errorLines: failing.flatMap((e) => [
-      e.run.signal === undefined && e.run.timedOutSeconds === undefined ? `${e.run.argv.join(" ")} (exit code ${e.run.exitCode})` : failedRunLine(e.run),
+      e.run.signal === undefined && e.run.timedOutSeconds === undefined ? `${named(e)} (exit code ${e.run.exitCode})` : `${failedRunLine(e.run)}${e.where ? ` in ${e.where}` : ""}`,
       ...(e.errorLines ?? pickErrorLines(`${e.run.stdout}\n${e.run.stderr}`)),
     ]),
     reports: { "lint/output.txt": `${log}\n` },
