@@ -13,6 +13,14 @@ export function examplePath(name: ExampleName): string {
   return join(REPO, "examples", name);
 }
 
+/** Small projects made for one behaviour under test/projects (not examples a user starts from). */
+export type TestProjectName = "go-nested" | "go-work";
+
+/** Absolute path of a test project. */
+export function testProjectPath(name: TestProjectName): string {
+  return join(REPO, "test", "projects", name);
+}
+
 /** What never belongs in a copy: installed dependencies and tool caches. */
 const NOT_COPIED = new Set(["node_modules", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".benchmarks", "coverage"]);
 
