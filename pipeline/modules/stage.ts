@@ -15,6 +15,11 @@ export interface StageResult {
   errorLines: string[];
   /** Report files, by path relative to the reports directory. */
   reports: Record<string, string>;
+  /**
+   * Set when the stage found nothing to run (no test, no linter, nothing planned): why. The stage
+   * runner then fails it or skips it, as pipeline.yaml's `stages.<stage>.ifNothingRuns` says.
+   */
+  nothingRan?: string;
 }
 
 /** A stage's outcome before `timed` adds its name and duration. */
@@ -139,11 +144,12 @@ function failureLines(error: unknown): string[] {
   return [message.split("\n")[0]!, ...killed, ...pickErrorLines(`${typeof stderr === "string" ? stderr : ""}\n${typeof stdout === "string" ? stdout : ""}`)];
 }
 
-/** A stage that had nothing to do, and says why. */
+/** A stage that found nothing to run, and says why (see StageResult.nothingRan). */
 export function skippedVerdict(reason: string): StageVerdict {
-  return { status: "skipped", details: [reason], errorLines: [], reports: {} };
+  return { status: "skipped", details: [reason], errorLines: [], reports: {}, nothingRan: reason };
 }
 
+/** A stage that did not run by the user's choice (disabled), and says why. */
 export function skipped(name: string, reason: string): StageResult {
-  return { name, durationSeconds: 0, ...skippedVerdict(reason) };
+  return { name, durationSeconds: 0, status: "skipped", details: [reason], errorLines: [], reports: {} };
 }

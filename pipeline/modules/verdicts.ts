@@ -19,6 +19,11 @@ export interface TestEvidence {
   coverageThreshold?: number;
   /** The project's folder in the repository (pipeline.yaml `workdir`): coverage paths are put under it. */
   projectFolder?: string;
+  /**
+   * Set when the toolchain found no coverage provider to measure with (vitest without
+   * @vitest/coverage-*): how to add one. The gate is then skipped with this note, not failed.
+   */
+  noCoverageProvider?: string;
 }
 
 /**
@@ -56,8 +61,13 @@ export function testVerdict(evidence: TestEvidence): StageVerdict {
       gateFailed = true;
       errorLines.push(gate.message);
     }
+  } else if ((evidence.coverageThreshold ?? 0) > 0 && evidence.noCoverageProvider !== undefined) {
+    // Nothing could measure coverage: failing for a report no tool could write fixes nothing; say what would.
+    details.push(
+      `coverage gate skipped: ${evidence.noCoverageProvider}, or set stages.test.coverageThreshold: 0 to check no coverage`,
+    );
   } else if ((evidence.coverageThreshold ?? 0) > 0 && cases.length > 0) {
-    // Tests ran but left no coverage: the gate cannot be checked, so it does not pass.
+    // Tests ran with a provider present but left no coverage: the gate cannot be checked, so it does not pass.
     const message = `no coverage report was produced, so the ${evidence.coverageThreshold}% coverage gate cannot be checked`;
     details.push(message);
     errorLines.push(message);
@@ -66,7 +76,8 @@ export function testVerdict(evidence: TestEvidence): StageVerdict {
 
   const toolFailed = run.exitCode !== 0;
   if (!toolFailed && cases.length === 0 && !gateFailed) {
-    return { status: "skipped", details: [`no tests found by ${run.argv.join(" ")}`], errorLines: [], reports };
+    const reason = `no tests found by ${run.argv.join(" ")}`;
+    return { status: "skipped", details: [reason], errorLines: [], reports, nothingRan: reason };
   }
   // A killed tool's own last lines say why it died, whatever else failed with it (a partial coverage).
   if (run.signal !== undefined) errorLines.unshift(...pickErrorLines(`${run.stderr}\n${run.stdout}`));
@@ -82,6 +93,8 @@ export function testVerdict(evidence: TestEvidence): StageVerdict {
 
 export interface LintEvidence {
   run: ToolRun;
+  /** Where it ran, when the argv alone does not tell (a nested Go module: "module api"). */
+  where?: string;
   /** Overrides the exit-code verdict, for tools that report problems on stdout with exit 0 (gofmt -l). */
   failed?: boolean;
   errorLines?: string[];
@@ -89,14 +102,15 @@ export interface LintEvidence {
 
 export function lintVerdict(evidence: LintEvidence[]): StageVerdict {
   const failing = evidence.filter((e) => e.failed ?? e.run.exitCode !== 0);
+  const named = (e: LintEvidence) => `${e.run.argv.join(" ")}${e.where ? ` in ${e.where}` : ""}`;
   const log = evidence
-    .map((e) => [`$ ${e.run.argv.join(" ")}`, e.run.stdout, e.run.stderr, exitLogLine(e.run)].filter(Boolean).join("\n"))
+    .map((e) => [`$ ${named(e)}`, e.run.stdout, e.run.stderr, exitLogLine(e.run)].filter(Boolean).join("\n"))
     .join("\n\n");
   return {
     status: failing.length > 0 ? "failed" : "passed",
-    details: evidence.map((e) => `${e.run.argv.join(" ")}: ${failing.includes(e) ? "problems found" : "clean"}`),
+    details: evidence.map((e) => `${named(e)}: ${failing.includes(e) ? "problems found" : "clean"}`),
     errorLines: failing.flatMap((e) => [
-      e.run.signal === undefined && e.run.timedOutSeconds === undefined ? `${e.run.argv.join(" ")} (exit code ${e.run.exitCode})` : failedRunLine(e.run),
+      e.run.signal === undefined && e.run.timedOutSeconds === undefined ? `${named(e)} (exit code ${e.run.exitCode})` : `${failedRunLine(e.run)}${e.where ? ` in ${e.where}` : ""}`,
       ...(e.errorLines ?? pickErrorLines(`${e.run.stdout}\n${e.run.stderr}`)),
     ]),
     reports: { "lint/output.txt": `${log}\n` },
@@ -133,7 +147,8 @@ export function benchVerdict(evidence: { run: ToolRun; current: BenchmarkSamples
     return { status: "failed", details: [`${count(current.length, "benchmark")} measured`], errorLines: gate.baselineProblem.split("\n"), reports };
   }
   if (current.length === 0) {
-    return { status: "skipped", details: [`no benchmarks found by ${run.argv.join(" ")}`], errorLines: [], reports };
+    const reason = `no benchmarks found by ${run.argv.join(" ")}`;
+    return { status: "skipped", details: [reason], errorLines: [], reports, nothingRan: reason };
   }
   if (gate.baselineText === undefined) {
     return {

@@ -206,7 +206,7 @@ export class Pipeline {
     const loaded = await loadProject(this.source, project);
     // A fresh rerun value: the bench exec itself would otherwise come from the cache, an old measurement.
     const inputs = this.callInputs(randomUUID(), npmrc, pipConf, netrc, goprivate);
-    const run = await runLoadedStages({ ...loaded, baselineText: undefined, baselineProblem: undefined }, ["bench"], inputs);
+    const run = await runLoadedStages({ ...loaded, baselineText: undefined, baselineProblem: undefined, recordingBaseline: true }, ["bench"], inputs);
     const current = run.results[0]?.reports["bench/current.json"];
     if (run.failed || current === undefined) throw new Error(run.summary);
     return dag.directory().withNewFile("bench-baseline.json", current).file("bench-baseline.json");

@@ -180,22 +180,28 @@ describe("pipeline init", () => {
       #   lint:                                      # Linters and formatters: golangci-lint or go vet + gofmt, the package's lint/typecheck scripts, ruff.
       #     enabled: true                            # Run the lint stage.
       #     commands: [[npm, run, lint]]             # Commands to run instead of the toolchain's defaults, each an argv array (exit code only: no report parsing or gate). before and after still run around them.
+      #     ifNothingRuns: fail                      # When the stage finds nothing to run (no test found, no linter, nothing planned): fail fails ci and names why; skip reports the stage skipped with the reason, and ci goes on. Default here: fail.
       #   test:                                      # Unit tests with coverage, written as JUnit and Cobertura reports.
       #     enabled: true                            # Run the unit-test stage.
       #     coverageThreshold: 80                    # Fail when coverage is below this percentage: lines (Go: statements; coverage.py: its own total, with branches when measured). 0 disables the gate.
+      #     ifNothingRuns: fail                      # When the stage finds nothing to run (no test found, no linter, nothing planned): fail fails ci and names why; skip reports the stage skipped with the reason, and ci goes on. Default here: fail.
       #   integration:                               # Integration tests, beside the unit tests and concurrently with them, against the services they name (default: every one of services), each a fresh instance for this stage; a JUnit report.
       #     enabled: true                            # Run the integration-test stage.
       #     files: "**/*.integration.test.*"         # Node only: a glob of the integration test files, run by the project's test runner (vitest, jest or node --test) and left out of the unit tests.
       #     script: test:integration                 # Node only: a package.json script to run instead of files (e.g. test:integration), judged by its exit code.
+      #     ifNothingRuns: skip                      # When the stage finds nothing to run (no test found, no linter, nothing planned): fail fails ci and names why; skip reports the stage skipped with the reason, and ci goes on. Default here: skip.
       #   propertyTest:                              # Property tests: Go fuzz seeds and TestProperty*, hypothesis (-m property), fast-check (*.property.test.*).
       #     enabled: true                            # Run the property-test stage.
       #     iterations: 100                          # Cases per property: testing/quick -quickchecks, hypothesis max_examples, fast-check numRuns.
+      #     ifNothingRuns: skip                      # When the stage finds nothing to run (no test found, no linter, nothing planned): fail fails ci and names why; skip reports the stage skipped with the reason, and ci goes on. Default here: skip.
       #   bench:                                     # Benchmarks, compared against a committed baseline.
       #     enabled: true                            # Run the benchmark stage.
       #     count: 6                                 # Samples per benchmark (go test -count); at least 4, so a regression can be significant.
       #     regressionThreshold: 10                  # Fail on a statistically significant slowdown larger than this percentage.
       #     alpha: 0.05                              # Significance level of the Mann-Whitney U test, as benchstat uses.
       #     baseline: .pipeline/bench-baseline.json  # Baseline file, relative to the project; write it with \`dagger call bench-baseline\`.
+      #     withoutBaseline: once                    # With no baseline file yet: once runs each benchmark one time (-count 1) to record its figures and prints how to record a baseline; skip does not run the benchmarks.
+      #     ifNothingRuns: skip                      # When the stage finds nothing to run (no test found, no linter, nothing planned): fail fails ci and names why; skip reports the stage skipped with the reason, and ci goes on. Default here: skip.
       #   scan:                                      # Security scans: dependencies, SAST, secrets and misconfiguration, one SARIF report, a severity gate.
       #     enabled: true                            # Run the security scan stage.
       #     failOn: high                             # Fail on any finding of this severity or above that the ignore file does not accept; none reports without failing. A scanner that cannot scan always fails.

@@ -31,7 +31,12 @@ describe("pipeline.yaml defaults", () => {
       regressionThreshold: 10,
       alpha: 0.05,
       baseline: ".pipeline/bench-baseline.json",
+      withoutBaseline: "once",
+      ifNothingRuns: "skip",
     });
+    // lint and the unit tests fail ci when they find nothing to run; the optional kinds of tests do not.
+    const stages = result.ok ? result.config.stages : undefined;
+    expect([stages?.lint.ifNothingRuns, stages?.test.ifNothingRuns, stages?.integration.ifNothingRuns, stages?.propertyTest.ifNothingRuns]).toEqual(["fail", "fail", "skip", "skip"]);
   });
 
   it.each([

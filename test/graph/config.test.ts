@@ -9,6 +9,7 @@ import { examplePath, tempDir } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { pipelineOn, reportFiles, stageSummary } from "../helpers/pipeline.js";
 import { chainOf } from "../helpers/records.js";
+import { testsRan } from "../helpers/tests-ran.js";
 
 /** pipeline.yaml as the module reads it: workdir, per-stage switches, configured commands. */
 
@@ -23,7 +24,7 @@ function monorepo(config: string): string {
 describe("pipeline.yaml in the module", () => {
   it("runs on the workdir's project, detecting its language there", async () => {
     const root = monorepo("workdir: services/api\n");
-    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test());
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test(), testsRan());
     expect(error).toBeUndefined();
     const chain = chainOf(engine.records, goArgs.unitTestArgs({ race: true }));
     expect(chain[1]?.args["address"]).toBe(IMAGES.go);
@@ -74,7 +75,7 @@ describe("pipeline.yaml in the module", () => {
   it("fails bench alone, naming stages.bench.baseline and the fix from the repository root, when the baseline is a directory", async () => {
     const root = monorepo("workdir: services/api\nstages:\n  bench: { baseline: perf/baseline.json }\n");
     mkdirSync(join(root, "services/api/perf/baseline.json"), { recursive: true });
-    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).ci());
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).ci(), testsRan());
     const message = (error as Error).message;
     expect(message).toContain("❌ Failed**: bench (1 of 6 stages)");
     expect(message).toContain('pipeline.yaml: stages.bench.baseline "perf/baseline.json" is a directory, not a baseline file.');
@@ -89,7 +90,7 @@ describe("pipeline.yaml in the module", () => {
 
   it("skips a disabled stage with the key that disabled it, and runs nothing for it", async () => {
     const root = monorepo("workdir: services/api\nstages:\n  bench: { enabled: false }\n");
-    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).ci());
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).ci(), testsRan());
     expect(error).toBeUndefined();
     const commands = engine.executedCommands().map((c) => c.join(" "));
     expect(commands.some((c) => c.includes("-bench"))).toBe(false);

@@ -14,6 +14,7 @@ import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { chainOf, envOf, newFilesOf, wavesOf } from "../helpers/records.js";
 import { isScanExec } from "../helpers/scan.js";
+import { testsRan } from "../helpers/tests-ran.js";
 
 /**
  * Recorded graphs of the Go toolchain on examples/go-service: the module's
@@ -25,8 +26,8 @@ const UNIT = args.unitTestArgs({ race: true });
 
 describe("go toolchain graph", () => {
   it("downloads modules from go.mod/go.sum alone, with cache volumes, before copying the source", async () => {
-    const { engine, error } = await recordRun(async () => (await pipelineOn(examplePath("go-service"))).test());
-    expect(error).toBeUndefined(); // every output is empty here: no tests ran, so the stage is skipped
+    const { engine, error } = await recordRun(async () => (await pipelineOn(examplePath("go-service"))).test(), testsRan());
+    expect(error).toBeUndefined();
     const chain = chainOf(engine.records, UNIT);
     const fields = chain.map((s) => s.field);
     expect(chain[1]).toEqual({ field: "from", args: { address: IMAGES.go } });
@@ -56,9 +57,11 @@ describe("go toolchain graph", () => {
     const { engine } = await recordRun(async () => (await pipelineOn(examplePath("go-service"))).ci());
     const executions = await engine.executions();
     const [PROPERTY] = args.propertyTestArgs(100);
+    // No baseline is committed: one sample per benchmark records the figures.
+    const BENCH = args.benchArgs(1);
     const [download, list, property, bench, ...stages] = wavesOf(
       executions,
-      ["go", "mod", "download"], args.listTestImportsArgs(), PROPERTY!, args.benchArgs(6), args.vetArgs(), args.gofmtArgs(), UNIT,
+      ["go", "mod", "download"], args.listTestImportsArgs(), PROPERTY!, BENCH, args.vetArgs(), args.gofmtArgs(), UNIT,
       // The integration stage's listings, which find no test file behind the integration tag here.
       args.listTestFilesArgs(["integration"]), args.listTestFilesArgs([]),
     );
@@ -67,7 +70,7 @@ describe("go toolchain graph", () => {
     // ...but the property tests wait for the package listing that says which use testing/quick.
     expect(property).toBe(list! + 1);
     // Bench measures after every other exec, as quietly as bench-baseline does.
-    const others = executions.filter((e) => e.args.join(" ") !== args.benchArgs(6).join(" "));
+    const others = executions.filter((e) => e.args.join(" ") !== BENCH.join(" "));
     expect(bench).toBeGreaterThan(Math.max(...others.map((e) => e.wave)));
     // The shared dependency step ran once for all of them, before them.
     // (The scan stage's own execs aside: test/graph/scan.test.ts reads them.)
@@ -77,6 +80,8 @@ describe("go toolchain graph", () => {
   it("follows pipeline.yaml: no race detector, property iterations, benchmark sample count", async () => {
     const root = copyExample("go-service", {
       "pipeline.yaml": "stages:\n  test: { race: false }\n  propertyTest: { iterations: 250 }\n  bench: { count: 9 }\n",
+      // count applies when there is a baseline to compare with.
+      ".pipeline/bench-baseline.json": serializeBaseline([{ name: "X", unit: "ns/op", samples: [10, 10, 10, 10, 10] }]),
     });
     const { engine } = await recordRun(async () => (await pipelineOn(root)).ci());
     const commands = engine.executedCommands().map((c) => c.join(" "));
@@ -141,9 +146,9 @@ describe("go toolchain graph", () => {
     expect(message).toContain("❌ Failed**: test (1 of 6 stages)");
     expect(message).toMatch(/FAIL example\.com\/gosample TestJoinFails/);
     expect(message).toContain(`${UNIT.join(" ")} exited with code 1`);
-    // Empty outputs elsewhere: nothing to compare is a skip, not a pass.
+    // Empty outputs elsewhere: no benchmark found is a skip (stages.bench.ifNothingRuns defaults to skip), not a pass.
     expect(message).toContain("| bench | ⏭ skipped |");
-    expect(message).toContain(`no benchmarks found by ${args.benchArgs(6).join(" ")}`);
+    expect(message).toContain(`nothing ran: no benchmarks found by ${args.benchArgs(1).join(" ")} (stages.bench.ifNothingRuns: skip)`);
 
     const files = await reportFiles(root, options);
     expect(Object.keys(files).sort()).toEqual(EVERY_STAGE_REPORTS);

@@ -11,6 +11,7 @@ import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { isScanExec } from "../helpers/scan.js";
 import { chainOf, envOf, newFilesOf, wavesOf } from "../helpers/records.js";
+import { serializeBaseline } from "../../pipeline/modules/report/bench.js";
 
 /**
  * Recorded graphs of the Python toolchain on examples/python-service: the
@@ -145,14 +146,23 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
   });
 
   it("runs benchmarks with at least `count` rounds and parses their samples", async () => {
+    const benchArgv = (rounds: number) => [
+      "python", "-m", "pytest", "-p", "no:cacheprovider", "--benchmark-only", `--benchmark-min-rounds=${rounds}`, "--benchmark-disable-gc",
+      `--benchmark-json=${paths.benchJson}`, "-q",
+    ];
+    // No baseline yet: one round records the figures.
     const root = copyExample("python-service", { "pipeline.yaml": "stages:\n  bench:\n    count: 9\n" });
     const { engine, result, error } = await recordRun(() => stageSummary(root, "bench"), { fileContents: realReports });
     expect(error).toBeUndefined();
-    expect(engine.executedCommands()).toContainEqual([
-      "python", "-m", "pytest", "-p", "no:cacheprovider", "--benchmark-only", "--benchmark-min-rounds=9", "--benchmark-disable-gc",
-      `--benchmark-json=${paths.benchJson}`, "-q",
-    ]);
+    expect(engine.executedCommands()).toContainEqual(benchArgv(1));
     expect(result).toMatch(/1 benchmark measured/);
+    // With a baseline to compare with, `count` rounds.
+    const compared = copyExample("python-service", {
+      "pipeline.yaml": "stages:\n  bench:\n    count: 9\n",
+      ".pipeline/bench-baseline.json": serializeBaseline([{ name: "x", unit: "s", samples: [1, 1, 1, 1] }]),
+    });
+    const withBaseline = await recordRun(() => stageSummary(compared, "bench"), { fileContents: realReports });
+    expect(withBaseline.engine.executedCommands()).toContainEqual(benchArgv(9));
   });
 
   it("lints with ruff check and flake8 and formats with black --check, as the example configures them (pyproject.toml, .flake8), concurrently", async () => {
@@ -169,12 +179,13 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
       fileContents: realReports,
     });
     const executions = await engine.executions();
-    const [bench, ...stages] = wavesOf(executions, args.benchArgs(6), UNIT, PROPERTY, checkArgs("ruff-check"), checkArgs("flake8"), checkArgs("black"));
+    // No baseline is committed: one round per benchmark.
+    const [bench, ...stages] = wavesOf(executions, args.benchArgs(1), UNIT, PROPERTY, checkArgs("ruff-check"), checkArgs("flake8"), checkArgs("black"));
     // One wave answered every other stage's tool: none waited for another's answer, all for the installs.
     const installs = executions.filter((e) => e.wave < Math.min(...stages));
     expect(new Set(stages)).toEqual(new Set([Math.max(...installs.map((e) => e.wave)) + 1]));
     // Bench measures after every other exec, as quietly as bench-baseline does.
-    const others = executions.filter((e) => e.args.join(" ") !== args.benchArgs(6).join(" "));
+    const others = executions.filter((e) => e.args.join(" ") !== args.benchArgs(1).join(" "));
     expect(bench).toBeGreaterThan(Math.max(...others.map((e) => e.wave)));
     // The install steps are shared prefixes: evaluated once, like the engine's cache.
     // (The scan stage's own install of its scanners aside: test/graph/scan.test.ts reads it.)

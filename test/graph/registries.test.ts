@@ -8,6 +8,7 @@ import { GO_SCAN_TOOLS, IMAGES, PYTHON_SCAN_TOOLS } from "../../pipeline/modules
 import { copyExample, type ExampleName } from "../helpers/examples.js";
 import { pipelineOn } from "../helpers/pipeline.js";
 import { envOf, execChainsOf, newFilesOf, type ExecChain } from "../helpers/records.js";
+import { testsRan } from "../helpers/tests-ran.js";
 
 /**
  * Private registries: each credentials file is a Secret, mounted for the
@@ -31,7 +32,7 @@ async function withSecrets(root: string, call: Call) {
     };
     const result = await call(await pipelineOn(root), secrets);
     return typeof result === "object" && result !== null && "id" in result ? await (result as { id(): Promise<string> }).id() : result;
-  });
+  }, testsRan());
   return { ...run, execs: execChainsOf(run.engine.records) };
 }
 

@@ -16,6 +16,7 @@ import { copyExample } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { newFilesOf, chainOf, envOf } from "../helpers/records.js";
 import { pipelineOn } from "../helpers/pipeline.js";
+import { testsRan } from "../helpers/tests-ran.js";
 
 /**
  * pipeline.yaml's services, recorded: each stage naming a service gets its
@@ -245,7 +246,7 @@ describe("the integration stage's defaults per language, recorded", () => {
       const pipeline = await pipelineOn(root);
       await pipeline.test();
       await pipeline.integration();
-    });
+    }, testsRan());
     expect(error).toBeUndefined();
     const commands = engine.executedCommands();
     const integration = commands.find((c) => c.includes(`--test-reporter-destination=${nodeArgs.reportPaths().integrationJunit}`))!;

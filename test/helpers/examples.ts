@@ -20,7 +20,9 @@ export type TestProjectName =
   | "node-prepare-build"
   | "node-jest-ignores"
   | "python-black-precommit"
-  | "python-tox-groups";
+  | "python-tox-groups"
+  | "go-nested"
+  | "go-work";
 
 export function testProjectPath(name: TestProjectName): string {
   return join(REPO, "test", "projects", name);

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
-import { RecordingEngine } from "../../cli/recording-engine/engine.js";
+import { RecordingEngine, type RecordingEngineOptions } from "../../cli/recording-engine/engine.js";
 import type { FunctionCall } from "../../cli/recording-engine/function-call.js";
 import { runtimeInstall, runtimePackageJson, type RuntimeInstall } from "../../cli/runtime-view/install.js";
 import { ENTRYPOINT_ARGV } from "../../cli/runtime-view/runtime-source.js";
@@ -73,8 +73,9 @@ export interface RuntimeCall {
  * in a process of its own, talking to a recording engine that hands it the call.
  * `parent` gets `source` as the ID of a host directory when given a path.
  */
-export async function callAsRuntime(view: RuntimeView, call: Omit<FunctionCall, "parent">, source?: string): Promise<RuntimeCall> {
-  const engine = await new RecordingEngine({ execLatencyMs: 0 }).start();
+/** `options`: how the engine answers the execs (e.g. testsRan(), for a ci that must pass). */
+export async function callAsRuntime(view: RuntimeView, call: Omit<FunctionCall, "parent">, source?: string, options: RecordingEngineOptions = {}): Promise<RuntimeCall> {
+  const engine = await new RecordingEngine({ ...options, execLatencyMs: 0 }).start();
   const parent = source === undefined ? {} : { source: engine.idOf([{ field: "host", args: {} }, { field: "directory", args: { path: source } }]) };
   engine.functionCall = { ...call, parent };
   try {

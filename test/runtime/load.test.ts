@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { returnedValue } from "../../cli/recording-engine/function-call.js";
 import { runtimeView } from "../../cli/runtime-view/view.js";
 import { callAsRuntime, fixture, repo } from "../helpers/runtime.js";
+import { testsRan } from "../helpers/tests-ran.js";
 
 /**
  * (c) The load. At every call the runtime runs its entrypoint under tsx with the
@@ -19,6 +20,8 @@ describe("the module loaded and called as the runtime does", () => {
       runtimeView(),
       { moduleName: "pipeline", parentName: "Pipeline", name: "ci", inputArgs: {} },
       join(repo, "examples/go-service"),
+      // go test's events and coverprofile, as the real go writes them: ci passes only when tests ran.
+      testsRan(),
     );
     expect(call.stderr).toBe("");
     expect(call.exitCode).toBe(0);

@@ -24,8 +24,19 @@ describe("testVerdict", () => {
     expect(v.errorLines).toEqual(["no coverage report was produced, so the 80% coverage gate cannot be checked"]);
   });
 
-  it("skips when the tool found no tests, and fails on a non-zero exit even with no test failing", () => {
-    expect(testVerdict({ stage: "propertyTest", run: run(0), suites: [] }).status).toBe("skipped");
+  it("skips the gate with the fix when no coverage provider could measure, instead of failing for the missing report", () => {
+    const fix = "vitest has no coverage provider in package.json: add one with npm install -D @vitest/coverage-v8";
+    const v = testVerdict({ stage: "test", run: run(0), suites: suites("passed"), coverageThreshold: 80, noCoverageProvider: fix });
+    expect(v.status).toBe("passed");
+    expect(v.details).toContain(`coverage gate skipped: ${fix}, or set stages.test.coverageThreshold: 0 to check no coverage`);
+    // A failing test still fails the stage; the gate's note stays.
+    expect(testVerdict({ stage: "test", run: run(1), suites: suites("failed"), coverageThreshold: 80, noCoverageProvider: fix }).status).toBe("failed");
+  });
+
+  it("skips when the tool found no tests, saying so as nothing having run, and fails on a non-zero exit even with no test failing", () => {
+    const none = testVerdict({ stage: "propertyTest", run: run(0), suites: [] });
+    expect(none.status).toBe("skipped");
+    expect(none.nothingRan).toBe("no tests found by tool run");
     const crashed = testVerdict({ stage: "test", run: run(2, "", "panic: boom\nexit status 2"), suites: [] });
     expect(crashed.status).toBe("failed");
     expect(crashed.errorLines).toEqual(["tool run exited with code 2", "panic: boom", "exit status 2"]);

@@ -1,14 +1,15 @@
 import { dag, type Container } from "@dagger.io/dagger";
 import { withRerun, withSecretDuring, withStageSetup, type SecretFile } from "../call-inputs.js";
 import { parseGoBench } from "../report/bench.js";
-import { parseGoCoverprofile } from "../report/coverage.js";
+import { parseGoCoverprofile, summarizeFiles, underFolder } from "../report/coverage.js";
 import { parseGoTestJson } from "../report/go-test-json.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../non-root.js";
-import { hasFile, readProjectFile, WORKDIR, type Project } from "../project.js";
+import { hasFile, WORKDIR, type Project } from "../project.js";
 import { runTool, skippedVerdict, timed, type StageResult } from "../stage.js";
 import type { Toolchain, ToolchainOptions } from "../toolchain.js";
 import { benchVerdict, lintVerdict, testVerdict, type BenchGateOptions } from "../verdicts.js";
 import * as args from "./args.js";
+import { goModules, perModuleName, type GoModule } from "./modules.js";
 
 /**
  * The .netrc for private modules, during the download only: go reads NETRC,
@@ -19,14 +20,27 @@ export const NETRC: SecretFile = { path: `${NON_ROOT_HOME}/.netrc`, env: "NETRC"
 /**
  * Go toolchain (in `image`: Go's, or golangci-lint's, which has Go): as a
  * non-root user, with module and build caches, dependencies downloaded from
- * go.mod/go.sum alone (so editing code keeps that step cached), then the source.
+ * go.mod/go.sum alone (so editing code keeps that step cached), in each
+ * module's folder (`moduleDirs`, the root alone by default), then the source.
  */
-export function goContainer(project: Project, image: string, options: ToolchainOptions): Container {
+export function goContainer(project: Project, image: string, options: ToolchainOptions, moduleDirs: readonly string[] = ["."]): Container {
+  const download = (install: Container) =>
+    moduleDirs.reduce((step, dir) => inModule(step, dir).withExec(["go", "mod", "download"]), install).withWorkdir(WORKDIR);
   return asNonRoot(dag.container().from(image), options)
     .withDirectory(WORKDIR, project.toolInputs, { include: [...args.INSTALL_INPUTS], owner: NON_ROOT_USER })
-    .with((c) => withSecretDuring(c, options.registries.netrc, NETRC, (install) => install.withExec(["go", "mod", "download"])))
+    .with((c) => withSecretDuring(c, options.registries.netrc, NETRC, (install) => (moduleDirs.length === 1 && moduleDirs[0] === "." ? install.withExec(["go", "mod", "download"]) : download(install))))
     .withDirectory(WORKDIR, project.toolInputs, { owner: NON_ROOT_USER })
     .with((c) => withStageSetup(withRerun(c, options.rerun), options.stage, NON_ROOT_USER));
+}
+
+/** The container with a module's folder as the workdir, where go finds its go.mod (and above it, a go.work). */
+function inModule(container: Container, dir: string): Container {
+  return dir === "." ? container : container.withWorkdir(`${WORKDIR}/${dir}`);
+}
+
+/** Where one module's `go test` writes its coverage profile: args.COVERPROFILE for the root. */
+function coverprofileOf(dir: string): string {
+  return `/tmp/${perModuleName(dir, "coverage", ".out")}`;
 }
 
 /** As the non-root user, with the module and build caches as volumes it owns; GOPRIVATE for the download and the tools. */
@@ -46,21 +60,22 @@ function asNonRoot(container: Container, options: ToolchainOptions): Container {
 /** golangci-lint when the project configures it, else `go vet` and a gofmt check. */
 function lint(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("lint", async () => {
+    const modules = await goModules(project);
+    const dirs = modules.map((m) => m.dir);
     if (hasFile(project, ...args.GOLANGCI_CONFIGS)) {
       // Its own download step too, so private modules come with the .netrc and never in the lint exec.
-      const linter = goContainer(project, options.images.golangciLint, options)
+      const linter = goContainer(project, options.images.golangciLint, options, dirs)
         .withMountedCache("/cache/golangci-lint", dag.cacheVolume("golangci-lint"), { owner: NON_ROOT_USER })
         .withEnvVariable("GOLANGCI_LINT_CACHE", "/cache/golangci-lint");
-      return lintVerdict([{ run: await runTool(linter, args.golangciLintArgs()) }]);
+      const runs = await Promise.all(modules.map((m) => runTool(inModule(linter, m.dir), args.golangciLintArgs())));
+      return lintVerdict(runs.map((run, i) => ({ run, ...inModuleLabel(modules, i) })));
     }
-    const container = goContainer(project, options.images.go, options);
-    const [vet, fmt] = await Promise.all([
-      runTool(container, args.vetArgs()),
-      runTool(container, args.gofmtArgs()),
-    ]);
+    const container = goContainer(project, options.images.go, options, dirs);
+    // gofmt reads files, not modules: one run over the whole tree.
+    const [fmt, ...vets] = await Promise.all([runTool(container, args.gofmtArgs()), ...modules.map((m) => runTool(inModule(container, m.dir), args.vetArgs()))]);
     const unformatted = args.unformattedFiles(fmt.stdout);
     return lintVerdict([
-      { run: vet },
+      ...vets.map((run, i) => ({ run, ...inModuleLabel(modules, i) })),
       {
         run: fmt,
         failed: unformatted.length > 0,
@@ -70,24 +85,44 @@ function lint(project: Project, options: ToolchainOptions): Promise<StageResult>
   });
 }
 
-/** `go test` with the race detector and atomic coverage; JUnit and Cobertura reports. */
+/**
+ * `go test` with the race detector and atomic coverage, in each module's folder (a nested module or a
+ * go.work's is no package of the root's `./...`); one JUnit and one Cobertura report over all of them.
+ */
 function test(project: Project, options: ToolchainOptions): Promise<StageResult> {
   return timed("test", async () => {
-    const [run, goMod] = await Promise.all([
-      runTool(goContainer(project, options.images.go, options), args.unitTestArgs({ race: options.race, skip: untaggedIntegrationRun(options) }), [args.COVERPROFILE]),
-      readProjectFile(project, "go.mod"),
-    ]);
-    const profile = run.files[args.COVERPROFILE];
-    const modulePath = goMod === undefined ? undefined : args.goModulePath(goMod);
-    return testVerdict({
+    const modules = await goModules(project);
+    const container = goContainer(project, options.images.go, options, modules.map((m) => m.dir));
+    const skip = untaggedIntegrationRun(options);
+    const runs = await Promise.all(
+      modules.map((m) => runTool(inModule(container, m.dir), args.unitTestArgs({ race: options.race, coverprofile: coverprofileOf(m.dir), skip }), [coverprofileOf(m.dir)])),
+    );
+    const suites = runs.map((run) => parseGoTestJson(`${run.stdout}\n${run.stderr}`));
+    const profiles = modules.flatMap((m, i) => {
+      const profile = runs[i]!.files[coverprofileOf(m.dir)];
+      return profile === undefined ? [] : [underFolder(parseGoCoverprofile(profile, m.modulePath ? { modulePath: m.modulePath } : {}), m.dir)];
+    });
+    const verdict = testVerdict({
       stage: "test",
-      run,
-      suites: parseGoTestJson(`${run.stdout}\n${run.stderr}`),
-      coverage: profile === undefined ? undefined : parseGoCoverprofile(profile, modulePath ? { modulePath } : {}),
+      // The failing module's run speaks for the stage; the tests of all count.
+      run: runs.find((r) => r.exitCode !== 0) ?? runs[0]!,
+      suites: suites.flat(),
+      coverage: profiles.length === 0 ? undefined : summarizeFiles(profiles.flatMap((p) => p.files)),
       coverageThreshold: options.coverageThreshold,
       projectFolder: options.workdir,
     });
+    if (modules.length === 1) return verdict;
+    const perModule = modules.map((m, i) => {
+      const tests = suites[i]!.reduce((n, suite) => n + suite.tests.length, 0);
+      return `module ${m.dir}${m.modulePath ? ` (${m.modulePath})` : ""}: ${tests === 0 ? "no tests found" : `${tests} test${tests === 1 ? "" : "s"}`}, exit code ${runs[i]!.exitCode}`;
+    });
+    return { ...verdict, details: [...verdict.details, ...perModule] };
   });
+}
+
+/** A lint run's module, for its line, when there is more than one. */
+function inModuleLabel(modules: readonly GoModule[], i: number): { where?: string } {
+  return modules.length > 1 ? { where: `module ${modules[i]!.dir}` } : {};
 }
 
 /** The -run pattern of integration tests that no build tag sets apart, which the unit tests then skip. */

@@ -241,6 +241,9 @@ function nodeArgs(pkg: PackageJson): string[] {
   return hasDependency(pkg, "tsx") ? ["node", "--import", "tsx"] : ["node"];
 }
 
+/** What vitest without a coverage provider lacks, and how to add one (the gate's note). */
+export const NO_VITEST_COVERAGE = "vitest has no coverage provider in package.json: add one with npm install -D @vitest/coverage-v8";
+
 /**
  * Unit tests with coverage and JUnit output, per runner. Property tests are
  * left out: the property stage runs them with the configured iterations.

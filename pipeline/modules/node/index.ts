@@ -183,6 +183,7 @@ async function testWithReports(container: Container, command: args.TestCommand, 
           : parseCobertura(coverage, { projectRoot: WORKDIR }),
     coverageThreshold: options.coverageThreshold,
     projectFolder: options.workdir,
+    ...(command.coverage ? {} : { noCoverageProvider: args.NO_VITEST_COVERAGE }),
   });
 }
 

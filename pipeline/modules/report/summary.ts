@@ -59,16 +59,12 @@ export interface SummaryOptions {
 
 /** Renders the whole summary; `title` defaults to "Pipeline summary". */
 export function renderSummaryMarkdown(stages: readonly SummaryStage[], options: SummaryOptions = {}): string {
-  const failed = stages.filter((s) => s.status === "failed");
   const h = "#".repeat(options.headingLevel ?? 1);
   const out = [`${h} ${options.title ?? "Pipeline summary"}`, ""];
   if (options.notes?.length) out.push(...options.notes, "");
-  out.push(
-    failed.length > 0
-      ? `**${ICON.failed} Failed**: ${failed.map((s) => s.name).join(", ")} (${failed.length} of ${stages.length} stages)`
-      : `**${ICON.passed} Passed**: ${stages.filter((s) => s.status === "passed").length} of ${stages.length} stages passed`,
-    "",
-  );
+  out.push(headline(stages), "");
+  const skippedStages = stages.filter((s) => s.status === "skipped");
+  if (skippedStages.length > 0) out.push(`Skipped: ${skippedStages.map((s) => `${s.name} (${s.details[0] ?? "no reason given"})`).join("; ")}`, "");
   if (stages.length === 0) return `${out.join("\n")}No stages ran.\n`;
   out.push("| Stage | Status | Duration |", "| --- | --- | ---: |");
   for (const s of stages) out.push(`| ${escapeCell(s.name)} | ${ICON[s.status]} ${s.status} | ${formatDuration(s.durationSeconds)} |`);
@@ -80,6 +76,15 @@ export function renderSummaryMarkdown(stages: readonly SummaryStage[], options: 
     if (errors.length > 0) out.push(...fenced(errors.map((l) => stripAnsi(l))));
   }
   return `${out.join("\n")}\n`;
+}
+
+/** The verdict line: failed, passed, or (no stage failed and none passed) that nothing ran, never a pass. */
+export function headline(stages: readonly SummaryStage[]): string {
+  const failed = stages.filter((s) => s.status === "failed");
+  const passed = stages.filter((s) => s.status === "passed").length;
+  if (failed.length > 0) return `**${ICON.failed} Failed**: ${failed.map((s) => s.name).join(", ")} (${failed.length} of ${stages.length} stages)`;
+  if (passed === 0) return `**${ICON.skipped} Nothing ran**: ${stages.length === 0 ? "no stages" : `all ${stages.length} stages skipped`}, none passed`;
+  return `**${ICON.passed} Passed**: ${passed} of ${stages.length} stages passed`;
 }
 
 /** A code fence longer than any backtick run inside, so tool output cannot close it early. */

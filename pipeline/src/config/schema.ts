@@ -121,6 +121,12 @@ const bench = section(
     baseline: insidePath("stages.bench.baseline", "project", ".pipeline/bench-baseline.json")
       .default(".pipeline/bench-baseline.json")
       .describe("Baseline file, relative to the project; write it with `dagger call bench-baseline`."),
+    withoutBaseline: z
+      .enum(["once", "skip"])
+      .default("once")
+      .describe(
+        "With no baseline file yet: once runs each benchmark one time (-count 1) to record its figures and prints how to record a baseline; skip does not run the benchmarks.",
+      ),
     commands,
     ...stageExtras("bench"),
   }),

@@ -179,9 +179,30 @@ const secrets = (whose: string) =>
       "The value says where the call takes it from; the call gives it with `with-secret --name NAME --value env://NAME`. No other stage, and no install step, gets it.",
   );
 
-/** before/after/timeout/secrets, for a built-in stage at `stages.<stage>`. */
+export const IF_NOTHING_RUNS = ["fail", "skip"] as const;
+export type IfNothingRuns = (typeof IF_NOTHING_RUNS)[number];
+
+/**
+ * Whether a stage that finds nothing to run fails ci by default: lint and the unit tests, which every
+ * project has, do (a green run must have run them); the kinds of tests a project may not have do not.
+ */
+const NOTHING_RUNS_DEFAULT: Record<string, IfNothingRuns> = { lint: "fail", test: "fail" };
+
+/** `ifNothingRuns`: what a stage that finds nothing to run does to ci. */
+const ifNothingRuns = (stage: string) => {
+  const fallback = NOTHING_RUNS_DEFAULT[stage] ?? "skip";
+  return z
+    .enum(IF_NOTHING_RUNS)
+    .default(fallback)
+    .describe(
+      `When the stage finds nothing to run (no test found, no linter, nothing planned): fail fails ci and names why; skip reports the stage skipped with the reason, and ci goes on. Default here: ${fallback}.`,
+    );
+};
+
+/** before/after/timeout/secrets/ifNothingRuns, for a built-in stage at `stages.<stage>`. */
 export function stageExtras(stage: string) {
   return {
+    ifNothingRuns: ifNothingRuns(stage),
     before: commandList(
       "Commands run before the stage's own tools, in the same container (dependencies installed, the project at /src): what they write, the tools see. The first to fail fails the stage.",
     ),
@@ -219,6 +240,7 @@ export type CustomStageConfig = z.output<typeof customStage>;
 
 /** What a stage of either kind may carry of the keys above, as the stage runner reads them. */
 export interface StageExtras {
+  ifNothingRuns?: IfNothingRuns | undefined;
   before?: string[][] | undefined;
   after?: string[][] | undefined;
   commands?: string[][] | undefined;

@@ -23,6 +23,8 @@ export interface LoadedProject {
   baselineText: string | undefined;
   /** Set when something other than a file is at the baseline's path. */
   baselineProblem?: string;
+  /** Set by bench-baseline: the bench stage measures with stages.bench.count samples although there is no baseline. */
+  recordingBaseline?: boolean;
 }
 
 /**

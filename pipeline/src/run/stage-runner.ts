@@ -7,7 +7,7 @@ import { skipped, timed, type StageResult } from "../../modules/stage.js";
 import type { ToolchainOptions } from "../../modules/toolchain.js";
 import { STAGE_NAMES, type CustomStageConfig, type StageName } from "../config/schema.js";
 import { serviceSpecs } from "../config/services-schema.js";
-import { durationSeconds, secretMount, type StageExtras } from "../config/stage-keys.js";
+import { durationSeconds, secretMount, type IfNothingRuns, type StageExtras } from "../config/stage-keys.js";
 import type { LoadedProject } from "./load-project.js";
 import { runScan } from "./scan.js";
 import { TOOLCHAINS } from "./toolchains.js";
@@ -25,10 +25,15 @@ const BUILTIN: Record<StageName, (loaded: LoadedProject, options: ToolchainOptio
   integration: ({ language, project }, options) => TOOLCHAINS[language].integration(project, options),
   propertyTest: ({ language, project }, options) => TOOLCHAINS[language].propertyTest(project, options),
   scan: (loaded, options) => runScan(loaded, options),
-  bench: (loaded, options) => {
+  bench: async (loaded, options) => {
     const bench = loaded.config.stages.bench;
+    const noBaseline = loaded.baselineText === undefined && loaded.baselineProblem === undefined && !loaded.recordingBaseline;
+    if (noBaseline && bench.withoutBaseline === "skip") {
+      return skipped("bench", `no baseline at ${bench.baseline} to compare with (stages.bench.withoutBaseline: skip); record one with: dagger call bench-baseline -o ${bench.baseline}`);
+    }
     return TOOLCHAINS[loaded.language].bench(loaded.project, options, {
-      count: bench.count,
+      // Without a baseline there is nothing to compare: one sample per benchmark records the figures.
+      count: noBaseline ? 1 : bench.count,
       thresholdPercent: bench.regressionThreshold,
       alpha: bench.alpha,
       baselinePath: bench.baseline,
@@ -60,7 +65,39 @@ export interface StageCall {
 
 /** Runs one stage; never throws for what the stage's tools or commands did (that is its verdict). */
 export async function runStageOf(loaded: LoadedProject, name: string, call: StageCall): Promise<StageResult> {
-  const where = `${loaded.name === undefined ? "" : `projects.${loaded.name}.`}stages.${name}`;
+  const where = stagePath(loaded, name);
+  const builtin = (STAGE_NAMES as readonly string[]).includes(name) ? (name as StageName) : undefined;
+  const result = await runConfiguredStage(loaded, name, call);
+  // scan has no ifNothingRuns: its scanners decide for themselves what applies.
+  return builtin ? withNothingRunsPolicy(result, where, loaded.config.stages[builtin] as StageExtras) : result;
+}
+
+/** Where a stage's keys are in pipeline.yaml: stages.test, or projects.api.stages.test. */
+function stagePath(loaded: LoadedProject, name: string): string {
+  return `${loaded.name === undefined ? "" : `projects.${loaded.name}.`}stages.${name}`;
+}
+
+/**
+ * A stage that found nothing to run fails, naming why and the key that accepts it, unless
+ * pipeline.yaml says `ifNothingRuns: skip`: then it is skipped with the reason. Never a pass.
+ */
+export function withNothingRunsPolicy(result: StageResult, where: string, settings: { ifNothingRuns?: IfNothingRuns | undefined }): StageResult {
+  if (result.nothingRan === undefined || result.status === "failed") return result;
+  if ((settings.ifNothingRuns ?? "skip") === "skip") {
+    return { ...result, status: "skipped", details: [`nothing ran: ${result.nothingRan} (${where}.ifNothingRuns: skip)`, ...result.details.filter((d) => d !== result.nothingRan)] };
+  }
+  return {
+    ...result,
+    status: "failed",
+    errorLines: [
+      `${result.name}: nothing ran: ${result.nothingRan}`,
+      `Fix: give the stage something to run (tests, a linter), or accept it with ${where}.ifNothingRuns: skip in pipeline.yaml`,
+    ],
+  };
+}
+
+async function runConfiguredStage(loaded: LoadedProject, name: string, call: StageCall): Promise<StageResult> {
+  const where = stagePath(loaded, name);
   const builtin = (STAGE_NAMES as readonly string[]).includes(name) ? (name as StageName) : undefined;
   const settings: StageExtras & { enabled: boolean } = builtin ? loaded.config.stages[builtin] : loaded.config.customStages[name]!;
   if (!settings.enabled) return skipped(name, `disabled in pipeline.yaml (${where}.enabled)`);

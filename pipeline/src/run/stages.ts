@@ -138,11 +138,16 @@ function summaryOf(projects: readonly ProjectRun[], notes: string[]): string {
     ...p.results.filter((r) => r.status === "failed").map((r) => `${p.name}: ${r.name}`),
   ]);
   const total = projects.reduce((n, p) => n + p.results.length, 0);
+  const passed = projects.reduce((n, p) => n + p.results.filter((r) => r.status === "passed").length, 0);
   const head = [
     `# Pipeline: ${projects.length} projects`,
     "",
     ...(notes.length > 0 ? [...notes, ""] : []),
-    failed.length > 0 ? `**❌ Failed**: ${failed.join(", ")}` : `**✅ Passed**: every stage of ${total} passed or was skipped`,
+    failed.length > 0
+      ? `**❌ Failed**: ${failed.join(", ")}`
+      : passed === 0
+        ? `**⏭ Nothing ran**: all ${total} stages skipped, none passed`
+        : `**✅ Passed**: ${passed} of ${total} stages passed, ${total - passed} skipped`,
     "",
     "| Project | Language | Folder | Passed | Failed | Skipped |",
     "| --- | --- | --- | ---: | ---: | ---: |",

@@ -59,6 +59,8 @@ describe("renderSummaryMarkdown", () => {
 
       **❌ Failed**: test (1 of 3 stages)
 
+      Skipped: bench (disabled in pipeline.yaml (stages.bench.enabled))
+
       | Stage | Status | Duration |
       | --- | --- | ---: |
       | lint | ✅ passed | 3.2s |
@@ -89,6 +91,20 @@ describe("renderSummaryMarkdown", () => {
     const md = renderSummaryMarkdown([{ name: "lint", status: "passed", details: [] }], { title: "CI for v1.2.0" });
     expect(md.split("\n").slice(0, 3)).toEqual(["# CI for v1.2.0", "", "**✅ Passed**: 1 of 1 stages passed"]);
     expect(renderSummaryMarkdown([])).toContain("No stages ran.");
+  });
+
+  it("never says passed when no stage passed: nothing ran, and the skipped stages with their reasons", () => {
+    const md = renderSummaryMarkdown([
+      { name: "test", status: "skipped", details: ["nothing ran: no tests found by go test ./... (stages.test.ifNothingRuns: skip)"] },
+      { name: "bench", status: "skipped", details: ["disabled in pipeline.yaml (stages.bench.enabled)"] },
+    ]);
+    expect(md).not.toContain("Passed");
+    expect(md.split("\n").slice(2, 5)).toEqual([
+      "**⏭ Nothing ran**: all 2 stages skipped, none passed",
+      "",
+      "Skipped: test (nothing ran: no tests found by go test ./... (stages.test.ifNothingRuns: skip)); bench (disabled in pipeline.yaml (stages.bench.enabled))",
+    ]);
+    expect(renderSummaryMarkdown([])).toContain("**⏭ Nothing ran**: no stages, none passed");
   });
 
   it("shows at most 20 error lines plus the ellipsis line", () => {

@@ -1,0 +1,3 @@
+module example.com/work/lib
+
+go 1.22
