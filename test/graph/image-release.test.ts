@@ -61,6 +61,19 @@ function firstSeq(records: readonly CallRecord[], test: (argv: string[]) => bool
   return found.seq;
 }
 
+/** Steps of any recorded chain (nested ones too) that build, run or push something: none may be sent on bad input. */
+function buildSteps(records: readonly CallRecord[]): string[] {
+  const found: string[] = [];
+  const visit = (steps: readonly Step[]) => {
+    for (const s of steps) {
+      if (["dockerBuild", "withExec", "publish", "from", "asTarball"].includes(s.field)) found.push(s.field);
+      for (const v of Object.values(s.args)) for (const item of Array.isArray(v) ? v : [v]) if (isChainRef(item)) visit(item.$chain);
+    }
+  };
+  for (const r of records) visit(r.steps);
+  return found;
+}
+
 describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
   it("runs gates, build, policy, scan, SBOM, then pushes the version, signs its digest and moves the other tags onto it", async () => {
     const { engine, result, error } = await release(copyExample("go-service", { "pipeline.yaml": CONFIG }), passing());
@@ -169,6 +182,7 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
       }, passing());
       expect(String((error as Error | undefined)?.message)).toMatch(message);
       expect(engine.executedCommands()).toEqual([]);
+      expect(buildSteps(engine.records)).toEqual([]);
     }
   });
 
@@ -178,14 +192,22 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
       const { engine, error } = await recordRun(async () => (await pipelineOn(root))[call]("linux amd64"), passing());
       expect(String((error as Error | undefined)?.message)).toMatch(/^--platform: "linux amd64" is not a platform\.\n {2}Fix: write it as os\/arch or os\/arch\/variant/);
       expect(engine.executedCommands()).toEqual([]);
+      expect(buildSteps(engine.records)).toEqual([]);
     }
   });
 
-  it("refuses a tag the project's version file contradicts", async () => {
-    const root = copyExample("node-service", { "pipeline.yaml": CONFIG });
-    const { engine, error } = await release(root, passing());
-    expect(String((error as Error | undefined)?.message)).toMatch(/the tag says 1\.2\.0 but package\.json says 0\.1\.0/);
-    expect(engine.executedCommands()).toEqual([]);
+  it("refuses a tag the project's version file contradicts (package.json, pyproject.toml, VERSION), before anything runs", async () => {
+    const cases: [ReturnType<typeof copyExample>, RegExp][] = [
+      [copyExample("node-service", { "pipeline.yaml": CONFIG }), /^the tag says 1\.2\.0 but package\.json says 0\.1\.0\.\n {2}Fix: set the version in package\.json to 1\.2\.0/],
+      [copyExample("python-service", { "pipeline.yaml": CONFIG }), /^the tag says 1\.2\.0 but pyproject\.toml says 0\.1\.0\.\n {2}Fix: set the version in pyproject\.toml to 1\.2\.0/],
+      [copyExample("go-service", { "pipeline.yaml": CONFIG, VERSION: "1.1.0\n" }), /^the tag says 1\.2\.0 but VERSION says 1\.1\.0\.\n {2}Fix: set the version in VERSION to 1\.2\.0/],
+    ];
+    for (const [root, message] of cases) {
+      const { engine, error } = await release(root, passing());
+      expect(String((error as Error | undefined)?.message)).toMatch(message);
+      expect(engine.executedCommands()).toEqual([]);
+      expect(buildSteps(engine.records)).toEqual([]);
+    }
   });
 
   it("builds the same graph twice from one commit (same digest), and a different one for another commit", async () => {
