@@ -146,6 +146,16 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
     expect(result).toContain("### Artifacts\n\n| file | sha256 |");
   });
 
+  it("a prerelease pushes only its own tag: no X.Y, X, latest, nor the commit's sha-<short>", async () => {
+    const { engine, result, error } = await recordRun(async () => {
+      const { cutRelease } = await importFromRuntimeView<typeof import("../../pipeline/src/run/release.js")>("src/run/release.ts");
+      return cutRelease(dag.host().directory(copyExample("go-service", { "pipeline.yaml": CONFIG })), { tag: "v1.3.0-rc.1", registryToken: undefined, registryUsername: undefined, git: GIT });
+    }, passing());
+    expect(error).toBeUndefined();
+    expect(engine.records.filter((r) => r.leaf === "publish").map((r) => argText(lastStep(r).args["address"]))).toEqual(["ghcr.io/acme/go-service:1.3.0-rc.1"]);
+    expect(result).toMatch(/\| `ghcr\.io\/acme\/go-service:1\.3\.0-rc\.1` \| `sha256:[0-9a-f]{64}` \|/);
+  });
+
   it("stops before any push when the scan finds a HIGH vulnerability, naming it", async () => {
     const { engine, error } = await release(copyExample("go-service", { "pipeline.yaml": CONFIG }), {
       ...passing(),
