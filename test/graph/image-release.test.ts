@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { dag } from "@dagger.io/dagger";
 import { describe, expect, it } from "vitest";
 import type { CallRecord } from "../../cli/recording-engine/engine.js";
@@ -218,6 +220,40 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
       expect(engine.executedCommands()).toEqual([]);
       expect(buildSteps(engine.records)).toEqual([]);
     }
+  });
+
+  it("attaches the language's packages: npm pack's tarball (not for a private package), Python's sdist and wheel, with both checksum files", async () => {
+    const GATES_OFF = "stages:\n  lint: { enabled: false }\n  test: { enabled: false }\n  integration: { enabled: false }\n  propertyTest: { enabled: false }\n  scan: { enabled: false }\n  bench: { enabled: false }\n";
+    const config = `release:\n  image: ghcr.io/acme/app\n  provider: none\n${GATES_OFF}`;
+    const NPM_PACK = ["npm", "pack", "--pack-destination", "/out"];
+    const PY_BUILD = ["python", "-m", "build", "--sdist", "--wheel", "--outdir", "/out"];
+    const artifactsOf = async (root: string) => {
+      const { engine, error } = await recordRun(async () => {
+        const { cutRelease } = await importFromRuntimeView<typeof import("../../pipeline/src/run/release.js")>("src/run/release.ts");
+        return cutRelease(dag.host().directory(root), { tag: "v0.1.0", registryToken: undefined, registryUsername: undefined, git: GIT, dryRun: true });
+      }, passing());
+      expect(error).toBeUndefined();
+      // What the checksum exec hashes: the folder the packages and SBOMs were put in.
+      const checksum = engine.records.find((r) => r.steps.some((s) => s.field === "withExec" && execArgv(s)[2]?.includes("sha256sum")))!;
+      const dist = checksum.steps.find((s) => s.field === "withMountedDirectory")!.args["source"] as { $chain: Step[] };
+      const put = dist.$chain.filter((s) => s.field === "withDirectory").map((s) => s.args["source"] as { $chain: Step[] });
+      const packed = put.flatMap((p) => p.$chain.filter((s) => s.field === "withExec").map(execArgv));
+      const checksumFiles = [...new Set(engine.records.flatMap((r) => r.steps).filter((s) => s.field === "withNewFile").map((s) => argText(s.args["path"])).filter((p) => p.startsWith("checksums")))].sort();
+      return { packed, checksumFiles };
+    };
+    const node = copyExample("node-service", { "pipeline.yaml": config });
+    const pkg = JSON.parse(readFileSync(join(node, "package.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(node, "package.json"), JSON.stringify({ ...pkg, private: false }));
+    const npm = await artifactsOf(node);
+    expect(npm.packed).toContainEqual(NPM_PACK);
+    expect(npm.packed).not.toContainEqual(PY_BUILD);
+
+    expect((await artifactsOf(copyExample("node-service", { "pipeline.yaml": config }))).packed).not.toContainEqual(NPM_PACK);
+
+    const python = await artifactsOf(copyExample("python-service", { "pipeline.yaml": config }));
+    expect(python.packed).toContainEqual(PY_BUILD);
+    expect(python.packed).not.toContainEqual(NPM_PACK);
+    expect(python.checksumFiles).toEqual(["checksums-sha512.txt", "checksums.txt"]);
   });
 
   it("builds the same graph twice from one commit (same digest), and a different one for another commit", async () => {
