@@ -162,4 +162,35 @@ describe.skipIf(!haveFixtures)("a whole release, from a real checkout to a GitHu
     expect(result).toContain("### GitHub release\n\n- create the draft release v1.2.0 on acme/go-service at");
     expect(result).toContain("- publish the release v1.2.0\n\nhttps://github.com/acme/go-service/releases/tag/v1.2.0");
   });
+
+  it("--dry-run with the token: reads the release through the API and writes nothing anywhere (no push, no signature, no upload)", async () => {
+    const root = copyExample("go-service", { "pipeline.yaml": WHOLE });
+    await commitAll(root, "main", "feat: parse ranges");
+    await gitIn(root, "tag", "v1.2.0");
+    await gitIn(root, "remote", "add", "origin", "https://github.com/acme/go-service.git");
+    const git = await realGitOutcomes(root, [headArgs(), allTagsArgs(), commitsSinceArgs(undefined)]);
+    // GitHub as it answers before a first release: no such tag ref, no releases.
+    const github = [answer(404, { message: "Not Found" }), answer(200, [])];
+    const execOutcome = (argv: readonly string[]) => {
+      if (argv.join(" ") === HTTP_EXEC.join(" ")) return github.shift() ?? { exitCode: 1, stderr: "pipeline: no more answers" };
+      if (argv.join(" ") === checksumArgs("/dist").join(" ")) return { exitCode: 0, stdout: checksumOutput(BUILT) };
+      return git(argv) ?? (argv.join(" ") === UNIT.join(" ") ? { exitCode: 0, stdout: readFixture("go/test-race-cover.jsonl") } : undefined);
+    };
+    const fileContents = (path: string) => (path === goArgs.COVERPROFILE ? readFixture("go/cover.out") : path === imageArgs.SCAN_REPORT ? readFixture("trivy/image-debian-stretch.json") : "");
+    const { engine, result, error } = await recordRun(
+      async () => (await pipelineWithGit(root)).release("v1.2.0", dag.secret("env://REGISTRY_TOKEN"), "ci-bot", undefined, undefined, undefined, undefined, undefined, true, dag.secret("env://GITHUB_TOKEN"), undefined, dag.secret("env://COSIGN_KEY"), dag.secret("env://COSIGN_PASSWORD")),
+      { execOutcome, fileContents },
+    );
+    expect(error).toBeUndefined();
+    expect(github).toEqual([]);
+    const requests = execChainsOf(engine.records)
+      .filter((e) => e.argv.join(" ") === HTTP_EXEC.join(" "))
+      .map((e) => JSON.parse(newFilesOf(e.chain)["/pipeline/request.json"]!) as { method: string; url: string });
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([`GET ${api}/git/ref/tags/v1.2.0`, `GET ${api}/releases?per_page=100`]);
+    expect(engine.records.filter((r) => r.leaf === "publish")).toEqual([]);
+    expect(engine.executedCommands().some((a) => a[0] === "cosign")).toBe(false);
+    expect(result).toContain("Dry run of v1.2.0");
+    expect(result).toContain("### Dry run: GitHub release\n\n- would create the draft release v1.2.0 on acme/go-service at");
+    for (const name of BUILT) expect(result).toContain(`- would upload ${name}`);
+  });
 });
