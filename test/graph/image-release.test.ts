@@ -170,6 +170,38 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
     expect(engine.records.filter((r) => r.leaf === "publish")).toEqual([]);
   });
 
+  it("stops before any push on an image policy violation, naming rule and fix; pipeline.yaml's policy settings decide", async () => {
+    // What the inspection script prints for a root image with a .env in its layer (format: test/unit/image/policy-scan.test.ts).
+    const labels = Object.fromEntries(["title", "version", "revision", "created", "source"].map((k) => [`org.opencontainers.image.${k}`, "x"]));
+    const documents: [string, unknown][] = [
+      ["json index.json", { manifests: [{ digest: "sha256:man", platform: { os: "linux", architecture: "amd64" } }] }],
+      ["json sha256:man", { config: { digest: "sha256:cfg" }, layers: [{ digest: "sha256:" + "5".repeat(64) }] }],
+      ["json sha256:cfg", { os: "linux", architecture: "amd64", config: { User: "", Labels: labels, Healthcheck: { Test: ["CMD", "/app/server", "-healthcheck"] } } }],
+    ];
+    const inspection = documents
+      .map(([header, body]) => `=== ${header}\n${JSON.stringify(body)}\n=== end`)
+      .concat([`=== layer sha256:${"5".repeat(64)}\napp/\napp/server\napp/.env\n=== end`])
+      .join("\n");
+    const withInspection = {
+      ...passing(),
+      execOutcome: (argv: readonly string[]) => (argv[3] === "inspect-image" ? { exitCode: 0, stdout: inspection } : passing().execOutcome(argv)),
+    };
+    const failed = await release(copyExample("go-service", { "pipeline.yaml": CONFIG }), withInspection);
+    const text = String((failed.error as Error | undefined)?.message);
+    expect(text).toContain("the image failed its checks");
+    expect(text).toContain("### ❌ Image policy");
+    expect(text).toContain("image policy nonRootUser (linux/amd64): the image runs as root: no USER is set.\n   Fix: add `USER 65532:65532`");
+    expect(text).toMatch(/image policy forbiddenFiles \(linux\/amd64\): layer 1 \(sha256:5{12}\) holds \/app\/\.env\.\n {3}Fix: keep it out of the build context/);
+    expect(failed.engine.records.filter((r) => r.leaf === "publish")).toEqual([]);
+    expect(failed.engine.executedCommands().filter((a) => (a[0] === "trivy" && a[1] === "image") || a[0] === "syft" || a[0] === "cosign")).toEqual([]);
+
+    const relaxed = `${CONFIG}image:\n  policy:\n    disable:\n      - { rule: nonRootUser, reason: "the base image drops privileges itself" }\n      - { rule: numericUser, reason: "same" }\n    allowFiles: [app/.env]\n`;
+    const passed = await release(copyExample("go-service", { "pipeline.yaml": relaxed }), withInspection, { sign: false });
+    expect(passed.error).toBeUndefined();
+    expect(passed.result).toContain("### ✅ Image policy\n\n- 1 platform image checked");
+    expect(passed.result).toContain("- nonRootUser off: the base image drops privileges itself");
+  });
+
   it("dry run: builds and checks everything, pushes and signs nothing", async () => {
     const { engine, result, error } = await release(copyExample("go-service", { "pipeline.yaml": CONFIG }), passing(), { dryRun: true });
     expect(error).toBeUndefined();
