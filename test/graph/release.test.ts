@@ -13,7 +13,7 @@ import { copyExample } from "../helpers/examples.js";
 import { commitAll, gitIn, pipelineWithGit, realGitOutcomes } from "../helpers/git.js";
 import { pipelineOn } from "../helpers/pipeline.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
-import { execChainsOf, newFilesOf } from "../helpers/records.js";
+import { envOf, execChainsOf, newFilesOf } from "../helpers/records.js";
 
 /** `release` on examples/go-service, recorded: gates first, then a multi-arch publish with the token as a secret. */
 
@@ -134,6 +134,13 @@ describe.skipIf(!haveFixtures)("a whole release, from a real checkout to a GitHu
     const file = (path: string) => argText(written.find((s) => argText(s.args["path"]) === path)!.args["contents"]);
     expect(file("checksums.txt")).toBe(checksumsFile(BUILT.map(digest), "sha256"));
     expect(file("checksums-sha512.txt")).toBe(checksumsFile(BUILT.map(digest), "sha512"));
+    // release.binaries: one static cross-compiled build per platform, named <name>_<version>_<os>_<arch>, with the version stamped in.
+    const goBuilds = execChainsOf(engine.records).filter((e) => e.argv[0] === "go" && e.argv[1] === "build" && e.argv.includes("-o") && e.argv[e.argv.indexOf("-o") + 1]!.startsWith("/out/go-service_"));
+    expect(goBuilds.map((e) => [e.argv.at(-2), envOf(e.chain)["GOOS"], envOf(e.chain)["GOARCH"], envOf(e.chain)["CGO_ENABLED"]])).toEqual([
+      ["/out/go-service_1.2.0_linux_amd64", "linux", "amd64", "0"],
+      ["/out/go-service_1.2.0_darwin_arm64", "darwin", "arm64", "0"],
+    ]);
+    expect(goBuilds.every((e) => e.argv.includes("-ldflags=-s -w -X main.version=1.2.0") && e.argv.at(-1) === ".")).toBe(true);
     const signed = execChainsOf(engine.records).filter((e) => e.argv[1] === "sign-blob").map((e) => e.argv.at(-1));
     expect(signed).toEqual(["checksums.txt", "checksums-sha512.txt"]);
 
