@@ -200,4 +200,37 @@ describe.skipIf(!haveFixtures)("a whole release, from a real checkout to a GitHu
     expect(result).toContain("### Dry run: GitHub release\n\n- would create the draft release v1.2.0 on acme/go-service at");
     for (const name of BUILT) expect(result).toContain(`- would upload ${name}`);
   });
+
+  it("detects GitLab from the remote and talks to its API v4 with --gitlab-token as PRIVATE-TOKEN (a secret variable); --dry-run reads only", async () => {
+    const root = copyExample("go-service", { "pipeline.yaml": WHOLE.replace("  provider: github\n", "") });
+    await commitAll(root, "main", "feat: parse ranges");
+    await gitIn(root, "tag", "v1.2.0");
+    await gitIn(root, "remote", "add", "origin", "git@gitlab.com:acme/platform/go-service.git");
+    const git = await realGitOutcomes(root, [headArgs(), allTagsArgs(), commitsSinceArgs(undefined)]);
+    // GitLab before a first release: no tag, no generic package, no release.
+    const gitlab = [answer(404, { message: "404 Tag Not Found" }), answer(200, []), answer(404, { message: "404 Not Found" })];
+    const execOutcome = (argv: readonly string[]) => {
+      if (argv.join(" ") === HTTP_EXEC.join(" ")) return gitlab.shift() ?? { exitCode: 1, stderr: "pipeline: no more answers" };
+      if (argv.join(" ") === checksumArgs("/dist").join(" ")) return { exitCode: 0, stdout: checksumOutput(BUILT) };
+      return git(argv) ?? (argv.join(" ") === UNIT.join(" ") ? { exitCode: 0, stdout: readFixture("go/test-race-cover.jsonl") } : undefined);
+    };
+    const fileContents = (path: string) => (path === goArgs.COVERPROFILE ? readFixture("go/cover.out") : path === imageArgs.SCAN_REPORT ? readFixture("trivy/image-debian-stretch.json") : "");
+    const { engine, result, error } = await recordRun(
+      async () => (await pipelineWithGit(root)).release("v1.2.0", undefined, undefined, undefined, undefined, undefined, undefined, undefined, true, undefined, dag.secret("env://GITLAB_TOKEN")),
+      { execOutcome, fileContents },
+    );
+    expect(error).toBeUndefined();
+    expect(gitlab).toEqual([]);
+    const http = execChainsOf(engine.records).filter((e) => e.argv.join(" ") === HTTP_EXEC.join(" "));
+    const project = "https://gitlab.com/api/v4/projects/acme%2Fplatform%2Fgo-service";
+    expect(http.map((e) => JSON.parse(newFilesOf(e.chain)["/pipeline/request.json"]!) as { method: string; url: string }).map((r) => `${r.method} ${r.url}`)).toEqual([
+      `GET ${project}/repository/tags/v1.2.0`,
+      `GET ${project}/packages?package_type=generic&package_name=release&per_page=100`,
+      `GET ${project}/releases/v1.2.0`,
+    ]);
+    expect(envOf(http[0]!.chain)["PIPELINE_HTTP_AUTH"]).toBe("private-token");
+    expect(http[0]!.chain.filter((s) => s.field === "withSecretVariable").map((s) => s.args)).toEqual([{ name: "PIPELINE_HTTP_TOKEN", secret: { $chain: [{ field: "secret", args: { uri: "env://GITLAB_TOKEN" } }] } }]);
+    expect(result).toContain("### Dry run: GitLab release\n\n");
+    expect(result).toContain("- would create the release v1.2.0 on acme/platform/go-service at");
+  });
 });
