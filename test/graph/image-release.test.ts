@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { dag } from "@dagger.io/dagger";
 import { describe, expect, it } from "vitest";
 import type { CallRecord } from "../../cli/recording-engine/engine.js";
@@ -59,6 +61,19 @@ function firstSeq(records: readonly CallRecord[], test: (argv: string[]) => bool
   const found = records.find((r) => visit(r.steps));
   if (!found) throw new Error("no such exec");
   return found.seq;
+}
+
+/** Steps of any recorded chain (nested ones too) that build, run or push something: none may be sent on bad input. */
+function buildSteps(records: readonly CallRecord[]): string[] {
+  const found: string[] = [];
+  const visit = (steps: readonly Step[]) => {
+    for (const s of steps) {
+      if (["dockerBuild", "withExec", "publish", "from", "asTarball"].includes(s.field)) found.push(s.field);
+      for (const v of Object.values(s.args)) for (const item of Array.isArray(v) ? v : [v]) if (isChainRef(item)) visit(item.$chain);
+    }
+  };
+  for (const r of records) visit(r.steps);
+  return found;
 }
 
 describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
@@ -133,6 +148,16 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
     expect(result).toContain("### Artifacts\n\n| file | sha256 |");
   });
 
+  it("a prerelease pushes only its own tag: no X.Y, X, latest, nor the commit's sha-<short>", async () => {
+    const { engine, result, error } = await recordRun(async () => {
+      const { cutRelease } = await importFromRuntimeView<typeof import("../../pipeline/src/run/release.js")>("src/run/release.ts");
+      return cutRelease(dag.host().directory(copyExample("go-service", { "pipeline.yaml": CONFIG })), { tag: "v1.3.0-rc.1", registryToken: undefined, registryUsername: undefined, git: GIT });
+    }, passing());
+    expect(error).toBeUndefined();
+    expect(engine.records.filter((r) => r.leaf === "publish").map((r) => argText(lastStep(r).args["address"]))).toEqual(["ghcr.io/acme/go-service:1.3.0-rc.1"]);
+    expect(result).toMatch(/\| `ghcr\.io\/acme\/go-service:1\.3\.0-rc\.1` \| `sha256:[0-9a-f]{64}` \|/);
+  });
+
   it("stops before any push when the scan finds a HIGH vulnerability, naming it", async () => {
     const { engine, error } = await release(copyExample("go-service", { "pipeline.yaml": CONFIG }), {
       ...passing(),
@@ -143,6 +168,38 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
     expect(text).toMatch(/❌ Image scan \(trivy, fail on high\)/);
     expect(text).toMatch(/- linux\/amd64: (HIGH|CRITICAL) CVE-\d+-\d+ in /);
     expect(engine.records.filter((r) => r.leaf === "publish")).toEqual([]);
+  });
+
+  it("stops before any push on an image policy violation, naming rule and fix; pipeline.yaml's policy settings decide", async () => {
+    // What the inspection script prints for a root image with a .env in its layer (format: test/unit/image/policy-scan.test.ts).
+    const labels = Object.fromEntries(["title", "version", "revision", "created", "source"].map((k) => [`org.opencontainers.image.${k}`, "x"]));
+    const documents: [string, unknown][] = [
+      ["json index.json", { manifests: [{ digest: "sha256:man", platform: { os: "linux", architecture: "amd64" } }] }],
+      ["json sha256:man", { config: { digest: "sha256:cfg" }, layers: [{ digest: "sha256:" + "5".repeat(64) }] }],
+      ["json sha256:cfg", { os: "linux", architecture: "amd64", config: { User: "", Labels: labels, Healthcheck: { Test: ["CMD", "/app/server", "-healthcheck"] } } }],
+    ];
+    const inspection = documents
+      .map(([header, body]) => `=== ${header}\n${JSON.stringify(body)}\n=== end`)
+      .concat([`=== layer sha256:${"5".repeat(64)}\napp/\napp/server\napp/.env\n=== end`])
+      .join("\n");
+    const withInspection = {
+      ...passing(),
+      execOutcome: (argv: readonly string[]) => (argv[3] === "inspect-image" ? { exitCode: 0, stdout: inspection } : passing().execOutcome(argv)),
+    };
+    const failed = await release(copyExample("go-service", { "pipeline.yaml": CONFIG }), withInspection);
+    const text = String((failed.error as Error | undefined)?.message);
+    expect(text).toContain("the image failed its checks");
+    expect(text).toContain("### ❌ Image policy");
+    expect(text).toContain("image policy nonRootUser (linux/amd64): the image runs as root: no USER is set.\n   Fix: add `USER 65532:65532`");
+    expect(text).toMatch(/image policy forbiddenFiles \(linux\/amd64\): layer 1 \(sha256:5{12}\) holds \/app\/\.env\.\n {3}Fix: keep it out of the build context/);
+    expect(failed.engine.records.filter((r) => r.leaf === "publish")).toEqual([]);
+    expect(failed.engine.executedCommands().filter((a) => (a[0] === "trivy" && a[1] === "image") || a[0] === "syft" || a[0] === "cosign")).toEqual([]);
+
+    const relaxed = `${CONFIG}image:\n  policy:\n    disable:\n      - { rule: nonRootUser, reason: "the base image drops privileges itself" }\n      - { rule: numericUser, reason: "same" }\n    allowFiles: [app/.env]\n`;
+    const passed = await release(copyExample("go-service", { "pipeline.yaml": relaxed }), withInspection, { sign: false });
+    expect(passed.error).toBeUndefined();
+    expect(passed.result).toContain("### ✅ Image policy\n\n- 1 platform image checked");
+    expect(passed.result).toContain("- nonRootUser off: the base image drops privileges itself");
   });
 
   it("dry run: builds and checks everything, pushes and signs nothing", async () => {
@@ -169,6 +226,7 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
       }, passing());
       expect(String((error as Error | undefined)?.message)).toMatch(message);
       expect(engine.executedCommands()).toEqual([]);
+      expect(buildSteps(engine.records)).toEqual([]);
     }
   });
 
@@ -178,14 +236,56 @@ describe.skipIf(!haveFixtures)("image stages in release (recorded)", () => {
       const { engine, error } = await recordRun(async () => (await pipelineOn(root))[call]("linux amd64"), passing());
       expect(String((error as Error | undefined)?.message)).toMatch(/^--platform: "linux amd64" is not a platform\.\n {2}Fix: write it as os\/arch or os\/arch\/variant/);
       expect(engine.executedCommands()).toEqual([]);
+      expect(buildSteps(engine.records)).toEqual([]);
     }
   });
 
-  it("refuses a tag the project's version file contradicts", async () => {
-    const root = copyExample("node-service", { "pipeline.yaml": CONFIG });
-    const { engine, error } = await release(root, passing());
-    expect(String((error as Error | undefined)?.message)).toMatch(/the tag says 1\.2\.0 but package\.json says 0\.1\.0/);
-    expect(engine.executedCommands()).toEqual([]);
+  it("refuses a tag the project's version file contradicts (package.json, pyproject.toml, VERSION), before anything runs", async () => {
+    const cases: [ReturnType<typeof copyExample>, RegExp][] = [
+      [copyExample("node-service", { "pipeline.yaml": CONFIG }), /^the tag says 1\.2\.0 but package\.json says 0\.1\.0\.\n {2}Fix: set the version in package\.json to 1\.2\.0/],
+      [copyExample("python-service", { "pipeline.yaml": CONFIG }), /^the tag says 1\.2\.0 but pyproject\.toml says 0\.1\.0\.\n {2}Fix: set the version in pyproject\.toml to 1\.2\.0/],
+      [copyExample("go-service", { "pipeline.yaml": CONFIG, VERSION: "1.1.0\n" }), /^the tag says 1\.2\.0 but VERSION says 1\.1\.0\.\n {2}Fix: set the version in VERSION to 1\.2\.0/],
+    ];
+    for (const [root, message] of cases) {
+      const { engine, error } = await release(root, passing());
+      expect(String((error as Error | undefined)?.message)).toMatch(message);
+      expect(engine.executedCommands()).toEqual([]);
+      expect(buildSteps(engine.records)).toEqual([]);
+    }
+  });
+
+  it("attaches the language's packages: npm pack's tarball (not for a private package), Python's sdist and wheel, with both checksum files", async () => {
+    const GATES_OFF = "stages:\n  lint: { enabled: false }\n  test: { enabled: false }\n  integration: { enabled: false }\n  propertyTest: { enabled: false }\n  scan: { enabled: false }\n  bench: { enabled: false }\n";
+    const config = `release:\n  image: ghcr.io/acme/app\n  provider: none\n${GATES_OFF}`;
+    const NPM_PACK = ["npm", "pack", "--pack-destination", "/out"];
+    const PY_BUILD = ["python", "-m", "build", "--sdist", "--wheel", "--outdir", "/out"];
+    const artifactsOf = async (root: string) => {
+      const { engine, error } = await recordRun(async () => {
+        const { cutRelease } = await importFromRuntimeView<typeof import("../../pipeline/src/run/release.js")>("src/run/release.ts");
+        return cutRelease(dag.host().directory(root), { tag: "v0.1.0", registryToken: undefined, registryUsername: undefined, git: GIT, dryRun: true });
+      }, passing());
+      expect(error).toBeUndefined();
+      // What the checksum exec hashes: the folder the packages and SBOMs were put in.
+      const checksum = engine.records.find((r) => r.steps.some((s) => s.field === "withExec" && execArgv(s)[2]?.includes("sha256sum")))!;
+      const dist = checksum.steps.find((s) => s.field === "withMountedDirectory")!.args["source"] as { $chain: Step[] };
+      const put = dist.$chain.filter((s) => s.field === "withDirectory").map((s) => s.args["source"] as { $chain: Step[] });
+      const packed = put.flatMap((p) => p.$chain.filter((s) => s.field === "withExec").map(execArgv));
+      const checksumFiles = [...new Set(engine.records.flatMap((r) => r.steps).filter((s) => s.field === "withNewFile").map((s) => argText(s.args["path"])).filter((p) => p.startsWith("checksums")))].sort();
+      return { packed, checksumFiles };
+    };
+    const node = copyExample("node-service", { "pipeline.yaml": config });
+    const pkg = JSON.parse(readFileSync(join(node, "package.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(node, "package.json"), JSON.stringify({ ...pkg, private: false }));
+    const npm = await artifactsOf(node);
+    expect(npm.packed).toContainEqual(NPM_PACK);
+    expect(npm.packed).not.toContainEqual(PY_BUILD);
+
+    expect((await artifactsOf(copyExample("node-service", { "pipeline.yaml": config }))).packed).not.toContainEqual(NPM_PACK);
+
+    const python = await artifactsOf(copyExample("python-service", { "pipeline.yaml": config }));
+    expect(python.packed).toContainEqual(PY_BUILD);
+    expect(python.packed).not.toContainEqual(NPM_PACK);
+    expect(python.checksumFiles).toEqual(["checksums-sha512.txt", "checksums.txt"]);
   });
 
   it("builds the same graph twice from one commit (same digest), and a different one for another commit", async () => {

@@ -13,7 +13,7 @@ import { copyExample } from "../helpers/examples.js";
 import { commitAll, gitIn, pipelineWithGit, realGitOutcomes } from "../helpers/git.js";
 import { pipelineOn } from "../helpers/pipeline.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
-import { execChainsOf, newFilesOf } from "../helpers/records.js";
+import { envOf, execChainsOf, newFilesOf } from "../helpers/records.js";
 
 /** `release` on examples/go-service, recorded: gates first, then a multi-arch publish with the token as a secret. */
 
@@ -134,6 +134,13 @@ describe.skipIf(!haveFixtures)("a whole release, from a real checkout to a GitHu
     const file = (path: string) => argText(written.find((s) => argText(s.args["path"]) === path)!.args["contents"]);
     expect(file("checksums.txt")).toBe(checksumsFile(BUILT.map(digest), "sha256"));
     expect(file("checksums-sha512.txt")).toBe(checksumsFile(BUILT.map(digest), "sha512"));
+    // release.binaries: one static cross-compiled build per platform, named <name>_<version>_<os>_<arch>, with the version stamped in.
+    const goBuilds = execChainsOf(engine.records).filter((e) => e.argv[0] === "go" && e.argv[1] === "build" && e.argv.includes("-o") && e.argv[e.argv.indexOf("-o") + 1]!.startsWith("/out/go-service_"));
+    expect(goBuilds.map((e) => [e.argv.at(-2), envOf(e.chain)["GOOS"], envOf(e.chain)["GOARCH"], envOf(e.chain)["CGO_ENABLED"]])).toEqual([
+      ["/out/go-service_1.2.0_linux_amd64", "linux", "amd64", "0"],
+      ["/out/go-service_1.2.0_darwin_arm64", "darwin", "arm64", "0"],
+    ]);
+    expect(goBuilds.every((e) => e.argv.includes("-ldflags=-s -w -X main.version=1.2.0") && e.argv.at(-1) === ".")).toBe(true);
     const signed = execChainsOf(engine.records).filter((e) => e.argv[1] === "sign-blob").map((e) => e.argv.at(-1));
     expect(signed).toEqual(["checksums.txt", "checksums-sha512.txt"]);
 
@@ -161,5 +168,69 @@ describe.skipIf(!haveFixtures)("a whole release, from a real checkout to a GitHu
 
     expect(result).toContain("### GitHub release\n\n- create the draft release v1.2.0 on acme/go-service at");
     expect(result).toContain("- publish the release v1.2.0\n\nhttps://github.com/acme/go-service/releases/tag/v1.2.0");
+  });
+
+  it("--dry-run with the token: reads the release through the API and writes nothing anywhere (no push, no signature, no upload)", async () => {
+    const root = copyExample("go-service", { "pipeline.yaml": WHOLE });
+    await commitAll(root, "main", "feat: parse ranges");
+    await gitIn(root, "tag", "v1.2.0");
+    await gitIn(root, "remote", "add", "origin", "https://github.com/acme/go-service.git");
+    const git = await realGitOutcomes(root, [headArgs(), allTagsArgs(), commitsSinceArgs(undefined)]);
+    // GitHub as it answers before a first release: no such tag ref, no releases.
+    const github = [answer(404, { message: "Not Found" }), answer(200, [])];
+    const execOutcome = (argv: readonly string[]) => {
+      if (argv.join(" ") === HTTP_EXEC.join(" ")) return github.shift() ?? { exitCode: 1, stderr: "pipeline: no more answers" };
+      if (argv.join(" ") === checksumArgs("/dist").join(" ")) return { exitCode: 0, stdout: checksumOutput(BUILT) };
+      return git(argv) ?? (argv.join(" ") === UNIT.join(" ") ? { exitCode: 0, stdout: readFixture("go/test-race-cover.jsonl") } : undefined);
+    };
+    const fileContents = (path: string) => (path === goArgs.COVERPROFILE ? readFixture("go/cover.out") : path === imageArgs.SCAN_REPORT ? readFixture("trivy/image-debian-stretch.json") : "");
+    const { engine, result, error } = await recordRun(
+      async () => (await pipelineWithGit(root)).release("v1.2.0", dag.secret("env://REGISTRY_TOKEN"), "ci-bot", undefined, undefined, undefined, undefined, undefined, true, dag.secret("env://GITHUB_TOKEN"), undefined, dag.secret("env://COSIGN_KEY"), dag.secret("env://COSIGN_PASSWORD")),
+      { execOutcome, fileContents },
+    );
+    expect(error).toBeUndefined();
+    expect(github).toEqual([]);
+    const requests = execChainsOf(engine.records)
+      .filter((e) => e.argv.join(" ") === HTTP_EXEC.join(" "))
+      .map((e) => JSON.parse(newFilesOf(e.chain)["/pipeline/request.json"]!) as { method: string; url: string });
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([`GET ${api}/git/ref/tags/v1.2.0`, `GET ${api}/releases?per_page=100`]);
+    expect(engine.records.filter((r) => r.leaf === "publish")).toEqual([]);
+    expect(engine.executedCommands().some((a) => a[0] === "cosign")).toBe(false);
+    expect(result).toContain("Dry run of v1.2.0");
+    expect(result).toContain("### Dry run: GitHub release\n\n- would create the draft release v1.2.0 on acme/go-service at");
+    for (const name of BUILT) expect(result).toContain(`- would upload ${name}`);
+  });
+
+  it("detects GitLab from the remote and talks to its API v4 with --gitlab-token as PRIVATE-TOKEN (a secret variable); --dry-run reads only", async () => {
+    const root = copyExample("go-service", { "pipeline.yaml": WHOLE.replace("  provider: github\n", "") });
+    await commitAll(root, "main", "feat: parse ranges");
+    await gitIn(root, "tag", "v1.2.0");
+    await gitIn(root, "remote", "add", "origin", "git@gitlab.com:acme/platform/go-service.git");
+    const git = await realGitOutcomes(root, [headArgs(), allTagsArgs(), commitsSinceArgs(undefined)]);
+    // GitLab before a first release: no tag, no generic package, no release.
+    const gitlab = [answer(404, { message: "404 Tag Not Found" }), answer(200, []), answer(404, { message: "404 Not Found" })];
+    const execOutcome = (argv: readonly string[]) => {
+      if (argv.join(" ") === HTTP_EXEC.join(" ")) return gitlab.shift() ?? { exitCode: 1, stderr: "pipeline: no more answers" };
+      if (argv.join(" ") === checksumArgs("/dist").join(" ")) return { exitCode: 0, stdout: checksumOutput(BUILT) };
+      return git(argv) ?? (argv.join(" ") === UNIT.join(" ") ? { exitCode: 0, stdout: readFixture("go/test-race-cover.jsonl") } : undefined);
+    };
+    const fileContents = (path: string) => (path === goArgs.COVERPROFILE ? readFixture("go/cover.out") : path === imageArgs.SCAN_REPORT ? readFixture("trivy/image-debian-stretch.json") : "");
+    const { engine, result, error } = await recordRun(
+      async () => (await pipelineWithGit(root)).release("v1.2.0", undefined, undefined, undefined, undefined, undefined, undefined, undefined, true, undefined, dag.secret("env://GITLAB_TOKEN")),
+      { execOutcome, fileContents },
+    );
+    expect(error).toBeUndefined();
+    expect(gitlab).toEqual([]);
+    const http = execChainsOf(engine.records).filter((e) => e.argv.join(" ") === HTTP_EXEC.join(" "));
+    const project = "https://gitlab.com/api/v4/projects/acme%2Fplatform%2Fgo-service";
+    expect(http.map((e) => JSON.parse(newFilesOf(e.chain)["/pipeline/request.json"]!) as { method: string; url: string }).map((r) => `${r.method} ${r.url}`)).toEqual([
+      `GET ${project}/repository/tags/v1.2.0`,
+      `GET ${project}/packages?package_type=generic&package_name=release&per_page=100`,
+      `GET ${project}/releases/v1.2.0`,
+    ]);
+    expect(envOf(http[0]!.chain)["PIPELINE_HTTP_AUTH"]).toBe("private-token");
+    expect(http[0]!.chain.filter((s) => s.field === "withSecretVariable").map((s) => s.args)).toEqual([{ name: "PIPELINE_HTTP_TOKEN", secret: { $chain: [{ field: "secret", args: { uri: "env://GITLAB_TOKEN" } }] } }]);
+    expect(result).toContain("### Dry run: GitLab release\n\n");
+    expect(result).toContain("- would create the release v1.2.0 on acme/platform/go-service at");
   });
 });

@@ -81,6 +81,12 @@ function fakeGitHub() {
   };
 }
 
+/** Every outcome the release logic returned: what the summary is written from. */
+const reports: unknown[] = [];
+const report = <T>(outcome: T): T => {
+  reports.push(outcome);
+  return outcome;
+};
 const { transport, logs, asset } = hostTransport(TOKEN, "bearer");
 
 describe("GitHub release through the real HTTP client, against a local stand-in", () => {
@@ -96,14 +102,14 @@ describe("GitHub release through the real HTTP client, against a local stand-in"
 
   it("creates a draft, uploads every asset as bytes, publishes; a re-run changes nothing", async () => {
     const assets = [asset("app_linux_amd64", "\u0000\u0001binary\u00ff"), asset("checksums.txt", "abc  app\n")];
-    const first = await publishGitHub(transport, target, release(assets));
+    const first = report(await publishGitHub(transport, target, release(assets)));
     expect(first.url).toBe("https://github.com/acme/app/releases/tag/v1.2.0");
     expect(first.actions).toEqual(["create the draft release v1.2.0 on acme/app at 0123456789ab", "upload app_linux_amd64", "upload checksums.txt", "publish the release v1.2.0"]);
     const uploaded = github.requests.filter((r) => r.url.startsWith("/uploads/"));
     expect(uploaded.map((r) => r.body.equals(readFileSync(assets[0]!.path)) || r.body.equals(readFileSync(assets[1]!.path)))).toEqual([true, true]);
 
     const writesBefore = github.requests.filter((r) => r.method !== "GET").length;
-    const second = await publishGitHub(transport, target, release(assets));
+    const second = report(await publishGitHub(transport, target, release(assets)));
     expect(second.actions).toEqual(["keep the release v1.2.0", "keep app_linux_amd64 (same sha256)", "keep checksums.txt (same sha256)"]);
     expect(github.requests.filter((r) => r.method !== "GET").length).toBe(writesBefore);
   });
@@ -117,18 +123,20 @@ describe("GitHub release through the real HTTP client, against a local stand-in"
 
   it("dry run reads only: the guard refuses any write", async () => {
     const writes = github.requests.filter((r) => r.method !== "GET").length;
-    const outcome = await publishGitHub(readOnly(transport), target, { ...release([asset("new.txt", "new")]), tag: "v1.3.0" }, true);
+    const outcome = report(await publishGitHub(readOnly(transport), target, { ...release([asset("new.txt", "new")]), tag: "v1.3.0" }, true));
     expect(outcome.actions).toContain("upload new.txt");
     expect(github.requests.filter((r) => r.method !== "GET").length).toBe(writes);
     await expect(readOnly(transport)({ method: "POST", url: `${target.apiUrl}/x` })).rejects.toThrow("dry run: refusing POST");
   });
 
-  it("sends the token only in the Authorization header: never in a URL, a request file or the output", () => {
+  it("sends the token only in the Authorization header: never in a URL, a request file, the output or the outcome the summary is made of", () => {
     expect(github.requests.length).toBeGreaterThan(5);
     for (const r of github.requests) {
       expect(r.url).not.toContain(TOKEN);
       expect(r.authorization).toBe(`Bearer ${TOKEN}`);
     }
     expect(logs.join("\n")).not.toContain(TOKEN);
+    expect(reports.length).toBeGreaterThan(2);
+    expect(JSON.stringify(reports)).not.toContain(TOKEN);
   });
 });

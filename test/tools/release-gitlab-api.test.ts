@@ -130,6 +130,12 @@ function fakeGitLab() {
 describe("GitLab release through the real HTTP client, against a local stand-in", () => {
   const gitlab = fakeGitLab();
   const { transport, logs, asset } = hostTransport(TOKEN, "private-token");
+  /** Every outcome the release logic returned: what the summary is written from. */
+  const reports: unknown[] = [];
+  const report = <T>(outcome: T): T => {
+    reports.push(outcome);
+    return outcome;
+  };
   let target: HostedTarget;
   beforeAll(async () => {
     const base = await gitlab.start();
@@ -142,7 +148,7 @@ describe("GitLab release through the real HTTP client, against a local stand-in"
   const checksums = asset("checksums.txt", `${binary.sha256}  app_1.2.0_linux_amd64\n`);
 
   it("uploads every file to the generic package as bytes, then creates the release at the commit with a link to each; a re-run writes nothing", async () => {
-    const first = await publishGitLab(transport, target, release([binary, checksums]), "1.2.0");
+    const first = report(await publishGitLab(transport, target, release([binary, checksums]), "1.2.0"));
     expect(first.url).toBe(`https://gitlab.example.com/${PROJECT}/-/releases/v1.2.0`);
     expect(first.actions).toEqual(["upload app_1.2.0_linux_amd64", "upload checksums.txt", "create the release v1.2.0 on acme/app at 0123456789ab"]);
     const files = gitlab.state.packages.flatMap((p) => p.files.map((f) => [`${p.name}/${p.version}/${f.file_name}`, f.bytes] as const));
@@ -157,7 +163,7 @@ describe("GitLab release through the real HTTP client, against a local stand-in"
     expect(gitlab.state.tags.get("v1.2.0")).toBe(COMMIT);
 
     const writes = gitlab.writes();
-    const second = await publishGitLab(transport, target, release([binary, checksums]), "1.2.0");
+    const second = report(await publishGitLab(transport, target, release([binary, checksums]), "1.2.0"));
     expect(second.actions).toEqual(["keep app_1.2.0_linux_amd64 (same sha256)", "keep checksums.txt (same sha256)", "keep the release v1.2.0"]);
     expect(second.url).toBe(first.url);
     expect(gitlab.writes()).toBe(writes);
@@ -166,7 +172,7 @@ describe("GitLab release through the real HTTP client, against a local stand-in"
   it("completes a release that lacks a file: uploads it and links it, keeping the rest", async () => {
     const sbom = asset("sbom-linux-amd64.spdx.json", '{"spdxVersion":"SPDX-2.3"}\n');
     const before = gitlab.requests.length;
-    const outcome = await publishGitLab(transport, target, release([binary, checksums, sbom]), "1.2.0");
+    const outcome = report(await publishGitLab(transport, target, release([binary, checksums, sbom]), "1.2.0"));
     expect(outcome.actions).toEqual(["keep app_1.2.0_linux_amd64 (same sha256)", "keep checksums.txt (same sha256)", "upload sbom-linux-amd64.spdx.json", "keep the release v1.2.0", "link sbom-linux-amd64.spdx.json"]);
     expect(gitlab.requests.slice(before).filter((r) => r.method !== "GET").map((r) => `${r.method} ${new URL(r.url, "http://x").pathname}`)).toEqual([
       "PUT /api/v4/projects/acme%2Fapp/packages/generic/release/1.2.0/sbom-linux-amd64.spdx.json",
@@ -186,13 +192,13 @@ describe("GitLab release through the real HTTP client, against a local stand-in"
 
   it("dry run reads only, and says what it would do", async () => {
     const writes = gitlab.writes();
-    const outcome = await publishGitLab(readOnly(transport), target, release([asset("app_1.3.0_linux_amd64", "next")], "v1.3.0"), "1.3.0", true);
+    const outcome = report(await publishGitLab(readOnly(transport), target, release([asset("app_1.3.0_linux_amd64", "next")], "v1.3.0"), "1.3.0", true));
     expect(outcome.actions).toEqual(["upload app_1.3.0_linux_amd64", "create the release v1.3.0 on acme/app at 0123456789ab"]);
     expect(gitlab.writes()).toBe(writes);
     expect(gitlab.state.releases.has("v1.3.0")).toBe(false);
   });
 
-  it("sends the token only in the PRIVATE-TOKEN header: never in a URL, an Authorization header, a request file or the output", () => {
+  it("sends the token only in the PRIVATE-TOKEN header: never in a URL, an Authorization header, a request file, the output or the outcome the summary is made of", () => {
     expect(gitlab.requests.length).toBeGreaterThan(10);
     for (const r of gitlab.requests) {
       expect(r.url).not.toContain(TOKEN);
@@ -201,5 +207,7 @@ describe("GitLab release through the real HTTP client, against a local stand-in"
       expect(r.body.toString("latin1")).not.toContain(TOKEN);
     }
     expect(logs.join("\n")).not.toContain(TOKEN);
+    expect(reports.length).toBeGreaterThan(2);
+    expect(JSON.stringify(reports)).not.toContain(TOKEN);
   });
 });

@@ -6,7 +6,7 @@ export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export interface TagSchemeOptions {
   git: GitMetadata | undefined;
-  /** Set on a release: X.Y.Z, X.Y, X and latest (a prerelease only its own tag). */
+  /** Set on a release: X.Y.Z, X.Y, X, latest and sha-<short> (a prerelease only its own tag). */
   release: ReleaseVersion | undefined;
   /** Branches whose builds get `sha-<short>` (the main line). */
   mainBranches: readonly string[];
@@ -26,6 +26,8 @@ export class ImageTagError extends Error {
  */
 export function tagScheme(options: TagSchemeOptions): string[] {
   const { git, release } = options;
+  // A prerelease moves nothing and claims no commit tag: sha-<short> is the main build's immutable tag, on its own digest.
+  if (release?.prerelease !== undefined) return [release.version];
   const tags: string[] = [];
   if (release) tags.push(...imageTags(release));
   if (git && (release || (git.branch !== undefined && options.mainBranches.includes(git.branch)))) tags.push(`sha-${git.shortSha}`);

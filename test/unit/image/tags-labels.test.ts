@@ -20,7 +20,9 @@ describe("tag scheme", () => {
   it("tags a main build sha-<short>, a release X.Y.Z first then X.Y, X, latest and the sha", () => {
     expect(tagScheme({ ...scheme, git: git("main"), release: undefined })).toEqual(["sha-0123456789ab"]);
     expect(tagScheme({ ...scheme, git: git("main"), release: parseReleaseTag("v1.2.3") })).toEqual(["1.2.3", "1.2", "1", "latest", "sha-0123456789ab"]);
-    expect(tagScheme({ ...scheme, git: git(), release: parseReleaseTag("v2.0.0-rc.1") })).toEqual(["2.0.0-rc.1", "sha-0123456789ab"]);
+    // A prerelease: only its own tag, not the commit's nor the branch's.
+    expect(tagScheme({ ...scheme, git: git("main"), release: parseReleaseTag("v2.0.0-rc.1") })).toEqual(["2.0.0-rc.1"]);
+    expect(tagScheme({ ...scheme, branchTags: true, git: git("main"), release: parseReleaseTag("v2.0.0-rc.1+build.7") })).toEqual(["2.0.0-rc.1"]);
   });
 
   it("adds the branch only when asked, and refuses a branch that would take a version tag", () => {
