@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/", "dist/", "dist.staging-*/", "pipeline/sdk/", "examples/", "coverage/", "reports/", "scratch/", "pipeline/vendor/*.js", "test/runtime/fixtures/", "test/projects/"] },
+  { ignores: ["**/node_modules/", "dist/", "dist.staging-*/", "pipeline/sdk/", "examples/", "coverage/", "reports/", "scratch/", ".stryker-tmp/", "pipeline/vendor/*.js", "test/runtime/fixtures/", "test/projects/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

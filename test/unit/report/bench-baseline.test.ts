@@ -34,8 +34,41 @@ describe("serializeBaseline / parseBaseline", () => {
     ['{"version": 1, "benchmarks": [{"name": "X", "unit": "ns/op", "samples": [1, "2"]}]}', /benchmarks\[0\]\.samples \(X\) must be an array of finite numbers/],
     ['{"version": 1, "benchmarks": [{"name": "", "unit": "ns/op", "samples": []}]}', /benchmarks\[0\]\.name must be a non-empty string/],
     ['{"version": 1, "benchmarks": [{"name": "X", "samples": []}]}', /benchmarks\[0\]\.unit must be a non-empty string/],
+    ["null", /^bench\/baseline\.json: must be a JSON object with `version` and `benchmarks`/],
+    ["42", /^bench\/baseline\.json: must be a JSON object with `version` and `benchmarks`/],
+    ['{"version": 1, "benchmarks": {}}', /has no `benchmarks` array/],
+    ['{"version": "1", "benchmarks": []}', /has version "1", expected 1/],
+    ['{"version": 1, "benchmarks": [null]}', /: benchmarks\[0\] must be an object\./],
+    ['{"version": 1, "benchmarks": [{"name": "A", "unit": "ns/op", "samples": [1]}, 7]}', /: benchmarks\[1\] must be an object\./],
+    ['{"version": 1, "benchmarks": [{"name": 7, "unit": "ns/op", "samples": []}]}', /benchmarks\[0\]\.name must be a non-empty string/],
+    ['{"version": 1, "benchmarks": [{"name": "X", "unit": "", "samples": []}]}', /benchmarks\[0\]\.unit must be a non-empty string \(e\.g\. "ns\/op"\)/],
+    ['{"version": 1, "benchmarks": [{"name": "X", "unit": 1, "samples": []}]}', /benchmarks\[0\]\.unit must be a non-empty string/],
+    ['{"version": 1, "benchmarks": [{"name": "X", "unit": "ns/op", "samples": "1,2"}]}', /benchmarks\[0\]\.samples \(X\) must be an array of finite numbers/],
+    // JSON has no Infinity, but a number too large for a double parses to it.
+    ['{"version": 1, "benchmarks": [{"name": "X", "unit": "ns/op", "samples": [1, 1e999]}]}', /benchmarks\[0\]\.samples \(X\) must be an array of finite numbers/],
+    ['{"version": 1, "benchmarks": [{"name": "X", "unit": "ns/op", "samples": [1], "package": 3}]}', /benchmarks\[0\]\.package must be a string\. Fix it/],
   ])("names the file and the problem: %s", (text, message) => {
     expect(() => parseBaseline(text, "bench/baseline.json")).toThrow(message);
+  });
+
+  it("reads a package when given, leaves it out when empty, and copies the samples", () => {
+    const text = '{"version": 1, "benchmarks": [{"name": "A", "unit": "ns/op", "samples": [1, 2], "package": "p"}, {"name": "B", "unit": "B/op", "samples": [], "package": ""}]}';
+    const read = parseBaseline(text, "b.json");
+    expect(read).toEqual([{ name: "A", unit: "ns/op", samples: [1, 2], package: "p" }, { name: "B", unit: "B/op", samples: [] }]);
+    expect(Object.keys(read[1]!)).toEqual(["name", "unit", "samples"]);
+  });
+
+  it("sorts by package, then name, then unit, whatever order it is given", () => {
+    const mixed: BenchmarkSamples[] = [
+      { name: "B", unit: "ns/op", package: "p", samples: [1] },
+      { name: "A", unit: "ns/op", package: "q", samples: [1] },
+      { name: "A", unit: "ns/op", package: "p", samples: [1] },
+      { name: "A", unit: "B/op", package: "p", samples: [1] },
+    ];
+    const order = (list: BenchmarkSamples[]) => parseBaseline(serializeBaseline(list), "b.json").map((b) => `${b.package} ${b.name} ${b.unit}`);
+    const expected = ["p A B/op", "p A ns/op", "p B ns/op", "q A ns/op"];
+    expect(order(mixed)).toEqual(expected);
+    expect(order([...mixed].reverse())).toEqual(expected);
   });
 
   it("throws a BaselineError with a stable code", () => {
@@ -45,6 +78,7 @@ describe("serializeBaseline / parseBaseline", () => {
     } catch (error) {
       expect(error).toBeInstanceOf(BaselineError);
       expect((error as BaselineError).code).toBe("BENCH_BASELINE_INVALID");
+      expect((error as BaselineError).name).toBe("BaselineError");
     }
   });
 });
