@@ -5,6 +5,7 @@ import { detectLanguage, LANGUAGE_MARKERS } from "../../pipeline/src/config/dete
 import { pipelineJsonSchema, type Language } from "../../pipeline/src/config/schema.js";
 import { CliError } from "../errors.js";
 import { pathKind, systemError } from "../path-kind.js";
+import { languageOfSources, missingManifest } from "./missing-manifest.js";
 
 export interface InitOptions {
   dir: string;
@@ -39,19 +40,26 @@ export function init(options: InitOptions): { file: string; language: Language }
   if (existing === "file" && !options.force) {
     throw new CliError("INIT_EXISTS", `${file} already exists.\n  Fix: edit it, or pass --force to replace it.`);
   }
-  let detected: Language | undefined;
+  let entries: string[] | undefined;
   try {
-    detected = detectLanguage(readdirSync(options.dir));
+    entries = readdirSync(options.dir);
   } catch (error) {
     const failure = cannot("list", options.dir, options.dir, error);
     // With --language the listing only decides whether to write the language line, and writing it is always right.
     if (!options.language) throw failure;
   }
+  const detected = entries && detectLanguage(entries);
+  // A manifest missing for --language is refused too: the config would name a language the pipeline cannot run.
+  const refusal = entries && options.language && missingManifest(options.dir, options.language, entries, "--language");
+  if (refusal) throw refusal;
   const language = options.language ?? detected;
   if (!language) {
+    const fromSources = entries && languageOfSources(options.dir);
+    const noManifest = entries && fromSources && missingManifest(options.dir, fromSources, entries, "sources");
+    if (noManifest) throw noManifest;
     throw new CliError(
       "INIT_NO_LANGUAGE",
-      `cannot detect the language of ${options.dir}: none of ${LANGUAGE_MARKERS.join(", ")} is there.\n  Fix: pass --language go|node|python.`,
+      `cannot detect the language of ${options.dir}: none of ${LANGUAGE_MARKERS.join(", ")} is there.\n  Fix: pass --language ${fromSources ?? "go|node|python"}.`,
     );
   }
   // A --language that detection would not find must be written, or the pipeline would run another toolchain.

@@ -7,6 +7,7 @@ import type { ModuleParam } from "../module/signature.js";
 import { callArguments, type CallArg } from "../plan/call-args.js";
 import { PLAN_SCHEMA_VERSION, type PlanDocument } from "../plan/document.js";
 import { buildPlan } from "../plan/graph.js";
+import { skippedStages } from "../plan/skipped-stages.js";
 import type { CallRecord, Execution } from "../recording-engine/engine.js";
 import { argText } from "../recording-engine/query.js";
 import { recordRun } from "../recording-engine/run.js";
@@ -63,6 +64,8 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
   // The module as the runtime sees it, so what would not load on an engine does not load here.
   const { Pipeline } = await loadModule();
   const loaded = performance.now();
+  // The value itself, beside its description: a summary says which stages were skipped.
+  let returned: unknown;
   const { engine, result, error } = await recordRun(
     async () => {
       // The source as `dagger call` uploads it: what the constructor's ignore list names is left out.
@@ -76,7 +79,8 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
         });
       const Module = Pipeline as unknown as new (...a: unknown[]) => Record<string, (...a: unknown[]) => Promise<unknown>>;
       const pipeline = new Module(source, ...values(signature.constructorParams, args.constructorArgs));
-      return describeReturn(await pipeline[fn.name]!(...values(fn.params, args.functionArgs)));
+      returned = await pipeline[fn.name]!(...values(fn.params, args.functionArgs));
+      return describeReturn(returned);
     },
     { hostRoot: root, ...(options.execLatencyMs !== undefined ? { execLatencyMs: options.execLatencyMs } : {}) },
   );
@@ -92,6 +96,7 @@ export async function planFunction(options: PlanOptions): Promise<PlanResult> {
     arguments: args.given,
     source: root,
     ...buildPlan(engine.records, { root, ignore: signature.sourceIgnore }),
+    skippedStages: skippedStages(error ? String((error as Error).message ?? error) : typeof returned === "string" ? returned : ""),
     outcome: error ? { ok: false, error: String((error as Error).message ?? error) } : { ok: true, returns: withFiles(result ?? "", engine.records) },
   };
   const timings = { loadMs: loaded - started, runMs: ran - loaded, buildMs: performance.now() - ran };

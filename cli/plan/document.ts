@@ -24,6 +24,8 @@ export interface PlanDocument {
   groups: ConcurrencyGroup[];
   exports: Export[];
   publishes: Publish[];
+  /** The stages the run skipped and why, read from the summary it returned or failed with (none for a function that returns no summary). */
+  skippedStages: SkippedStage[];
   /** How the function ended with every exec answering exit code 0 and empty output. */
   outcome: { ok: true; returns: string } | { ok: false; error: string };
 }
@@ -43,6 +45,13 @@ export interface SourceRead {
   argument?: string;
 }
 
+export interface SkippedStage {
+  /** As containers name it: `integration`, `api/integration`. */
+  stage: string;
+  /** Why, as the summary's first line on the stage says it. */
+  reason: string;
+}
+
 export interface ConcurrencyGroup {
   containers: Container[];
 }
@@ -53,6 +62,14 @@ export interface Container {
   /** The base image, `null` for a container built from scratch. */
   image: string | null;
   platform: string | null;
+  /**
+   * The stage it runs for (`test`; `api/test` for project `api` of a `projects` config), from the label the
+   * stage puts on it; for an unlabelled one (an install, a tool's build), the one stage built on it or
+   * taking files from it; else `null`.
+   */
+  stage: string | null;
+  /** The stages built on it or taking files from it, when there are several (an install they share); else empty. */
+  sharedBy: string[];
   /** The chain of calls that builds the container, in order (the text output lists these). */
   steps: Step[];
   /** Each exec with the state it runs in: what a `dagger call` of the function would execute. */

@@ -1,3 +1,4 @@
+import { STAGE_LABEL } from "../../pipeline/modules/call-inputs.js";
 import type { CallRecord } from "../recording-engine/engine.js";
 import { argText, isChainRef, type ArgValue, type Step as Call } from "../recording-engine/query.js";
 import type { ConcurrencyGroup, Container, Export, PlanDocument, Publish, PublishVariant, Read, SourceRead } from "./document.js";
@@ -21,7 +22,8 @@ interface Run {
 export function buildPlan(records: readonly CallRecord[], source: PlanSource): PlanGraph {
   const ordered = orderedRuns(records);
   const idOf = containerIdOf(ordered.flat());
-  const groups: ConcurrencyGroup[] = ordered.map((group) => ({ containers: group.map((run) => describeContainer(run, source, idOf)) }));
+  const stageOf = stageOfRuns(ordered.flat());
+  const groups: ConcurrencyGroup[] = ordered.map((group) => ({ containers: group.map((run) => describeContainer(run, source, idOf, stageOf)) }));
   const sourceReads: SourceRead[] = [];
   const exports: Export[] = [];
   const publishes: Publish[] = [];
@@ -41,7 +43,7 @@ export function buildPlan(records: readonly CallRecord[], source: PlanSource): P
     }
     if (leaf.field === "publish" && container) publishes.push(describePublish(container, leaf, source, idOf));
   }
-  return { sourceReads: unique(sourceReads), groups, exports: unique(exports), publishes };
+  return { sourceReads: unique(sourceReads), groups: withStagesOfUsers(groups), exports: unique(exports), publishes };
 }
 
 /** Each container of the plan a recording makes, by id, with the chain of calls that built it (what `--diff` keys execs by). */
@@ -91,14 +93,56 @@ function groupConcurrent(runs: Run[]): Run[][] {
   return [...byEpoch.entries()].sort(([a], [b]) => a - b).map(([, group]) => group.sort((a, b) => stableKey(a).localeCompare(stableKey(b))));
 }
 
-function describeContainer(run: Run, source: PlanSource, idOf: ContainerIdOf): Container {
-  const steps = describeSteps(run.chain.slice(1), source, idOf);
+/** The label a stage put on the chain (withStageLabel), the last one set. */
+function stageLabel(chain: readonly Call[]): string | undefined {
+  const labels = chain.filter((s) => s.field === "withLabel" && argText(s.args["name"]) === STAGE_LABEL);
+  const last = labels[labels.length - 1];
+  return last ? argText(last.args["value"]) : undefined;
+}
+
+/**
+ * Each run's stage: its own label; for a run with none (the installs the
+ * stages share, labelled only after them), the labels of the runs built on it.
+ */
+function stageOfRuns(runs: readonly Run[]): (run: Run) => Pick<Container, "stage" | "sharedBy"> {
+  const labelled = runs.flatMap((run) => {
+    const label = stageLabel(run.chain);
+    return label === undefined ? [] : [{ chain: run.chain, label }];
+  });
+  return (run) => {
+    const own = stageLabel(run.chain);
+    if (own !== undefined) return { stage: own, sharedBy: [] };
+    const key = JSON.stringify(run.chain);
+    const builtOn = labelled.filter((l) => l.chain.length > run.chain.length && JSON.stringify(l.chain.slice(0, run.chain.length)) === key);
+    const on = [...new Set(builtOn.map((l) => l.label))].sort();
+    return on.length === 1 ? { stage: on[0]!, sharedBy: [] } : { stage: null, sharedBy: on };
+  };
+}
+
+/** A container no stage labels or builds on (a tool's build) belongs to the stages that copy or mount from it. */
+function withStagesOfUsers(groups: ConcurrencyGroup[]): ConcurrencyGroup[] {
+  const containers = groups.flatMap((g) => g.containers);
+  const usedFrom = (container: Container) => new Set(container.steps.flatMap((s) => ("source" in s && s.source?.kind === "container" && s.source.container ? [s.source.container] : [])));
+  const uses = containers.map((c) => ({ stages: c.stage !== null ? [c.stage] : c.sharedBy, from: usedFrom(c) }));
+  for (const container of containers) {
+    if (container.stage !== null || container.sharedBy.length > 0) continue;
+    const stages = [...new Set(uses.filter((u) => u.from.has(container.id)).flatMap((u) => u.stages))].sort();
+    if (stages.length === 1) container.stage = stages[0]!;
+    else container.sharedBy = stages;
+  }
+  return groups;
+}
+
+function describeContainer(run: Run, source: PlanSource, idOf: ContainerIdOf, stageOf: ReturnType<typeof stageOfRuns>): Container {
+  // The stage label is the container's `stage`, not a step of its own.
+  const steps = describeSteps(run.chain.slice(1), source, idOf).filter((s) => !(s.op === "config" && s.call === "withLabel" && s.arguments["name"] === STAGE_LABEL));
   const from = steps.find((s) => s.op === "from");
   const platform = run.chain[0]!.args["platform"];
   return {
     id: idOf(run.chain)!,
     image: from?.op === "from" ? from.image : null,
     platform: platform === undefined ? null : argText(platform),
+    ...stageOf(run),
     steps,
     execs: execsOf(steps),
     reads: unique(run.reads).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),

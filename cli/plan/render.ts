@@ -20,6 +20,11 @@ export function renderPlan(plan: PlanDocument, sourceLabel: string): string {
     lines.push("");
   });
   if (plan.groups.length === 0) lines.push("No container runs.", "");
+  if (plan.skippedStages.length > 0) {
+    lines.push("Skipped stages:");
+    for (const { stage, reason } of plan.skippedStages) lines.push(`  ${stage}: ${reason}`);
+    lines.push("");
+  }
   for (const { to, from, container } of plan.exports) lines.push(`Exports: ${to}${container ? ` (${from ?? "/"} of ${container})` : ""}`);
   for (const { address, platforms } of plan.publishes) lines.push(`Publishes: ${address}${platforms.length ? ` (${platforms.join(", ")})` : ""}`);
   return `${lines.join("\n").trimEnd()}\n${renderOutcome(plan.outcome)}`;
@@ -27,16 +32,27 @@ export function renderPlan(plan: PlanDocument, sourceLabel: string): string {
 
 function renderContainer(container: Container, marker: string): string[] {
   const platform = container.platform ? ` [${container.platform}]` : "";
-  const lines = [`  ${marker} ${container.image ?? "(scratch container)"}${platform}`];
-  for (const step of container.steps) {
-    const line = renderStep(step);
-    if (line) lines.push(`      ${line[0].padEnd(7)} ${line[1]}`);
+  const stage = container.stage !== null ? `[${container.stage}] ` : container.sharedBy.length > 0 ? `[shared: ${container.sharedBy.join(", ")}] ` : "";
+  const lines = [`  ${marker} ${stage}${container.image ?? "(scratch container)"}${platform}`];
+  for (const { line, times } of collapseRepeats(container.steps.map(renderStep))) {
+    if (line) lines.push(`      ${line[0].padEnd(7)} ${line[1]}${times > 1 ? `  ×${times}` : ""}`);
   }
   const reads = container.reads.map((r) => (r.path ? `${r.read} ${r.path}` : r.read));
   const joined = reads.join(", ");
   if (joined.length > 0 && joined.length <= 80) lines.push(`      ${"reads".padEnd(7)} ${joined}`);
   else for (const read of reads) lines.push(`      ${"reads".padEnd(7)} ${read}`);
   return lines;
+}
+
+/** Identical execs in a row (the bench's repeated runs) once, with how many times they run. */
+function collapseRepeats(lines: ([string, string] | undefined)[]): { line: [string, string] | undefined; times: number }[] {
+  const collapsed: { line: [string, string] | undefined; times: number }[] = [];
+  for (const line of lines) {
+    const last = collapsed[collapsed.length - 1];
+    if (last && line?.[0] === "exec" && last.line?.[0] === "exec" && last.line[1] === line[1]) last.times++;
+    else collapsed.push({ line, times: 1 });
+  }
+  return collapsed;
 }
 
 /** A step as [label, text]; undefined for `from`, which heads the container. */

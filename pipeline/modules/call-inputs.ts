@@ -72,6 +72,8 @@ export interface StageServiceUse {
  * tools (pipeline.yaml stages.<stage>: services, timeout, secrets, before).
  */
 export interface StageSetup {
+  /** The stage its containers run for, as the plan names it (`test`, `api/test` with projects): see withStageLabel. */
+  label?: string | undefined;
   /** Its own instances of the services it names, already started and ready. */
   services?: readonly StageServiceUse[] | undefined;
   /** Whole seconds each tool run may take (the exit script's PIPELINE_TIMEOUT). */
@@ -91,7 +93,7 @@ export interface StageSetup {
  */
 export function withStageSetup(container: Container, setup: StageSetup | undefined, user: string): Container {
   if (!setup) return container;
-  let c = container;
+  let c = withStageLabel(container, setup);
   for (const { hostname, service, env } of setup.services ?? []) {
     c = c.withServiceBinding(hostname, service);
     for (const variable of env) c = "secret" in variable ? c.withSecretVariable(variable.name, variable.secret) : c.withEnvVariable(variable.name, variable.value);
@@ -105,4 +107,15 @@ export function withStageSetup(container: Container, setup: StageSetup | undefin
   c = c.withEntrypoint([...TOOL_ENTRYPOINT]);
   for (const argv of before) c = c.withExec([...argv], { useEntrypoint: true });
   return c.withoutEntrypoint();
+}
+
+/** The image label naming the stage a container runs for, which `pipeline plan` reads back. */
+export const STAGE_LABEL = "org.pipeline.stage";
+
+/**
+ * Labels the container with its stage: image metadata no exec sees (so no
+ * cache key changes), put after the installs (so the stages still share them).
+ */
+export function withStageLabel(container: Container, setup: StageSetup | undefined): Container {
+  return setup?.label === undefined ? container : container.withLabel(STAGE_LABEL, setup.label);
 }

@@ -119,7 +119,7 @@ describe("plan --json: the documented, versioned plan schema (plan.schema.json)"
       { container: null, from: null, to: "notes" },
     ]);
     expect(graph.groups[0]!.containers[0]).toMatchObject({ id: "c1", image: "alpine:3.20", execs: [{ argv: ["make", "dist"] }] });
-    const document = { schemaVersion: PLAN_SCHEMA_VERSION, function: "probe", arguments: {}, source: REPO, ...graph, outcome: { ok: true, returns: "nothing" } };
+    const document = { schemaVersion: PLAN_SCHEMA_VERSION, function: "probe", arguments: {}, source: REPO, ...graph, skippedStages: [], outcome: { ok: true, returns: "nothing" } };
     expect(validate(document), JSON.stringify(validate.errors?.slice(0, 3), null, 2)).toBe(true);
   });
 

@@ -23,7 +23,7 @@ describe("pipeline plan", () => {
     const third = out.slice(out.indexOf("Group 3 (1 container):"));
     expect(third).toContain("exec    go test -run '^$' -bench . -benchmem -count 6 ./...");
     expect(third).not.toMatch(/^Group 4/m);
-    expect(out).toMatch(new RegExp(`^  ∥\\d+ ${IMAGES.go}$`, "m"));
+    expect(out).toMatch(new RegExp(`^  ∥\\d+ \\[test\\] ${IMAGES.go}$`, "m"));
     expect(out).toContain('cache   /go/pkg/mod ← cache volume "go-mod"');
     // The manifests first (modules/go decides the full list), so editing code reuses the download.
     expect(out).toMatch(/^ +copy {4}\/src ← source:\. \(exclude [^)]*\) \[include go\.mod, go\.sum[,;\]]/m);

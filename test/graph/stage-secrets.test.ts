@@ -73,6 +73,7 @@ async function reportsWithSecrets(root: string, give = true) {
     arguments: {},
     source: root,
     ...buildPlan(run.engine.records, { root, ignore: [] }),
+    skippedStages: [],
     outcome: { ok: true, returns: "a Directory" },
   };
   return { ...run, bodies, files: newFilesOf(built.steps), plan, execs: execChainsOf(run.engine.records) };

@@ -1,6 +1,6 @@
 import { dag, type Container, type Directory, type File } from "@dagger.io/dagger";
 import { goContainer, NETRC } from "../go/index.js";
-import { withRerun, withSecretDuring, type RegistryAccess } from "../call-inputs.js";
+import { withRerun, withSecretDuring, withStageLabel, type RegistryAccess } from "../call-inputs.js";
 import type { ToolchainOptions } from "../toolchain.js";
 import { NON_ROOT_HOME, NON_ROOT_USER } from "../non-root.js";
 import { GO_SCAN_TOOLS, PYTHON_SCAN_TOOLS } from "../pins.js";
@@ -106,6 +106,11 @@ interface Planned {
   run: () => Promise<ToolReport>;
 }
 
+/** A scanner's container before its run: `--rerun` set, and labelled with the stage (the Go scanners' toolchain container already is). */
+function forRun(container: Container, options: ScanOptions): Container {
+  return withStageLabel(withRerun(container, options.toolchain.rerun), options.toolchain.stage);
+}
+
 /** As the non-root user the toolchains use, HOME where it may write, the project owned by it. */
 function unprivileged(container: Container): Container {
   return container.withEnvVariable("HOME", NON_ROOT_HOME).withUser(NON_ROOT_USER);
@@ -183,7 +188,7 @@ function pythonScanContainer(image: string, registries: RegistryAccess): Contain
 }
 
 async function bandit(container: Container, project: Project, options: ScanOptions, ctx: { root: string; folder: string }): Promise<ToolReport> {
-  const run = await runTool(withRerun(withProject(container, project), options.toolchain.rerun), args.banditArgs(args.REPORTS.bandit), [args.REPORTS.bandit]);
+  const run = await runTool(forRun(withProject(container, project), options), args.banditArgs(args.REPORTS.bandit), [args.REPORTS.bandit]);
   return interpret({ tool: "bandit", category: "sast", run, okExits: [0], report: run.files[args.REPORTS.bandit], parse: (text) => parseBandit(text, ctx) });
 }
 
@@ -206,7 +211,7 @@ async function pipAudit(container: Container, project: Project, options: ScanOpt
   const reports = await Promise.all(
     inputs.map(async (input, n) => {
       const report = args.REPORTS.pipAudit(n);
-      const run = await runTool(withRerun(manifests, options.toolchain.rerun), args.pipAuditArgs(input, report, args.CACHES.pipAudit), [report]);
+      const run = await runTool(forRun(manifests, options), args.pipAuditArgs(input, report, args.CACHES.pipAudit), [report]);
       const file = "requirements" in input ? input.requirements : "pyproject.toml";
       const path = options.workdir === "." ? file : `${options.workdir.replace(/\/+$/, "")}/${file}`;
       return interpret({ tool: "pip-audit", category: "dependency", run, okExits: [0, 1], report: run.files[report], parse: (text) => parsePipAudit(text, path) });
@@ -228,7 +233,7 @@ async function osvScanner(project: Project, options: ScanOptions, ctx: { root: s
   )
     .withDirectory(args.PROJECT_ROOT, project.toolInputs, { include: [...args.NODE_LOCKFILES, "package.json"], owner: NON_ROOT_USER })
     .withWorkdir(args.PROJECT_ROOT);
-  const run = await runTool(withRerun(container, options.toolchain.rerun), args.osvScannerArgs(lockfile));
+  const run = await runTool(forRun(container, options), args.osvScannerArgs(lockfile));
   // 0: nothing found, 1: vulnerabilities found; 127 and 128 are its errors.
   return interpret({ tool: "osv-scanner", category: "dependency", run, okExits: [0, 1], report: run.stdout, parse: (text) => parseOsvScanner(text, ctx) });
 }
@@ -247,7 +252,7 @@ async function semgrep(project: Project, options: ScanOptions, ctx: { root: stri
     project,
   );
   const projectRules = project.entries.includes(`${args.PROJECT_RULES_DIR}/`);
-  const run = await runTool(withRerun(container, options.toolchain.rerun), args.semgrepArgs({ rulesFile: args.BUNDLED_RULES_FILE, projectRules, report: args.REPORTS.semgrep }), [args.REPORTS.semgrep]);
+  const run = await runTool(forRun(container, options), args.semgrepArgs({ rulesFile: args.BUNDLED_RULES_FILE, projectRules, report: args.REPORTS.semgrep }), [args.REPORTS.semgrep]);
   // 0 and 1 (findings, with --error) are scans; 2 and above are its errors (a rule that does not parse: 4, 5, 7).
   return interpret({
     tool: "semgrep",
@@ -282,7 +287,7 @@ async function gitleaks(repository: Repository, options: ScanOptions): Promise<T
     modes.map(async (mode) => {
       const file = mode === "git" ? args.REPORTS.gitleaksGit : args.REPORTS.gitleaksDir;
       const scanned = mode === "git" ? history : tree;
-      const run = await runTool(withRerun(scanned, options.toolchain.rerun), args.gitleaksArgs(mode, file), [file]);
+      const run = await runTool(forRun(scanned, options), args.gitleaksArgs(mode, file), [file]);
       return interpret({ tool: "gitleaks", category: "secret", run, okExits: [0], report: run.files[file], parse: (text) => parseGitleaks(text, ctx, mode) });
     }),
   );
@@ -298,7 +303,7 @@ async function trivy(project: Project, options: ScanOptions, ctx: { root: string
     unprivileged(dag.container().from(options.images.trivy).withMountedCache(args.CACHES.trivy, dag.cacheVolume("trivy"), { owner: NON_ROOT_USER })),
     project,
   );
-  const run = await runTool(withRerun(container, options.toolchain.rerun), args.trivyConfigArgs(args.REPORTS.trivy, args.CACHES.trivy), [args.REPORTS.trivy]);
+  const run = await runTool(forRun(container, options), args.trivyConfigArgs(args.REPORTS.trivy, args.CACHES.trivy), [args.REPORTS.trivy]);
   return interpret({ tool: "trivy", category: "misconfig", run, okExits: [0], report: run.files[args.REPORTS.trivy], parse: (text) => parseTrivy(text, ctx) });
 }
 
@@ -308,6 +313,6 @@ async function hadolint(project: Project, options: ScanOptions, ctx: { root: str
   const dockerfiles = [...new Set(found.flat())].filter(args.isProjectDockerfile).sort();
   if (dockerfiles.length === 0) return notRun("hadolint", "misconfig", "no Dockerfile in the project");
   const container = withProject(unprivileged(dag.container().from(options.images.hadolint)), project);
-  const run = await runTool(withRerun(container, options.toolchain.rerun), args.hadolintArgs(dockerfiles));
+  const run = await runTool(forRun(container, options), args.hadolintArgs(dockerfiles));
   return interpret({ tool: "hadolint", category: "misconfig", run, okExits: [0], report: run.stdout, parse: (text) => parseHadolint(text, ctx) });
 }

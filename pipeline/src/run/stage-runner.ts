@@ -101,7 +101,7 @@ async function runConfiguredStage(loaded: LoadedProject, name: string, call: Sta
   const builtin = (STAGE_NAMES as readonly string[]).includes(name) ? (name as StageName) : undefined;
   const settings: StageExtras & { enabled: boolean } = builtin ? loaded.config.stages[builtin] : loaded.config.customStages[name]!;
   if (!settings.enabled) return skipped(name, `disabled in pipeline.yaml (${where}.enabled)`);
-  const setup = stageSetup(where, settings, call.secrets);
+  const setup = stageSetup(where, settings, call.secrets, loaded.name === undefined ? name : `${loaded.name}/${name}`);
   if ("problem" in setup) return { name, status: "failed", durationSeconds: 0, details: [], errorLines: setup.problem.split("\n"), reports: {} };
   // The integration tests get every service by default; any stage may name the ones it needs.
   const wanted = settings.services ?? (builtin === "integration" ? Object.keys(loaded.config.services ?? {}) : []);
@@ -129,7 +129,7 @@ async function runSetUp(loaded: LoadedProject, name: string, builtin: StageName 
 }
 
 /** The stage's secrets (each one the call must have given), timeout and before commands; or what is missing. */
-function stageSetup(where: string, settings: StageExtras, given: ReadonlyMap<string, Secret>): StageSetup | { problem: string } {
+function stageSetup(where: string, settings: StageExtras, given: ReadonlyMap<string, Secret>, label: string): StageSetup | { problem: string } {
   const secrets: StageSecretUse[] = [];
   const missing: string[] = [];
   for (const [name, value] of Object.entries(settings.secrets ?? {})) {
@@ -147,7 +147,7 @@ function stageSetup(where: string, settings: StageExtras, given: ReadonlyMap<str
     };
   }
   const timeoutSeconds = settings.timeout === undefined ? undefined : durationSeconds(settings.timeout);
-  return { secrets, timeoutSeconds, before: settings.before };
+  return { label, secrets, timeoutSeconds, before: settings.before };
 }
 
 /** The built-in stage's verdict, then its `after` commands when it passed: the first to fail fails the stage. */
