@@ -12,7 +12,10 @@
  *     rendering the plan;
  *  4. the Dagger runtime's cold-start steps this module triggers: its install
  *     step (none, or the command), the files its entrypoint imports at every
- *     call, and their load time under tsx as a ratio to the SDK library alone.
+ *     call, and their load time under tsx as a ratio to the SDK library alone;
+ *  5. bundle or tsc: the cold start of the esbuild bundle against tsc's
+ *     per-file output of the same CLI (`--version`, `validate`, 21 rounds,
+ *     ratios to bare Node in the same rounds), the measure behind the build.
  * With BENCH_OUTPUT set, it also writes the CLI timing samples there as
  * tinybench-style JSON (`{ tasks: [{ name, samples }] }`, ms), which the
  * pipeline's own bench stage compares against a baseline.
@@ -23,6 +26,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runtimeView } from "../cli/runtime-view/view.js";
+import { buildTscOutput } from "./tsc-output.js";
 
 const repo = new URL("../", import.meta.url).pathname;
 const EXAMPLES = ["examples/go-service", "examples/node-service", "examples/python-service"];
@@ -162,6 +166,33 @@ const loadTime = (file: string) => {
 const sdkAlone = loadTime("sdk/index.ts");
 const moduleLoad = loadTime("src/index.ts");
 console.log(`   load under tsx    module ${ms(moduleLoad)}, SDK library alone ${ms(sdkAlone)}: ${(moduleLoad / sdkAlone).toFixed(2)}x`);
+
+console.log("\n5. Bundle or tsc? Cold start of the esbuild bundle (dist/) vs tsc's per-file output of the same CLI (issue 11)");
+const tscBuild = buildTscOutput(repo);
+console.log(`   tsc output: ${tscBuild.files} .js files in a temp folder, compiled in ${ms(tscBuild.buildMs)}`);
+const VALIDATED = "examples/python-service";
+const builds = [
+  { build: "bundle", bin: DIST_BIN },
+  { build: "tsc", bin: tscBuild.bin },
+];
+const compared = [
+  { name: "node -e 0", argv: ["node", "-e", "0"], cwd: repo },
+  ...builds.flatMap(({ build, bin }) => [
+    { name: `${build} --version`, argv: ["node", bin, "--version"], cwd: repo },
+    { name: `${build} validate`, argv: ["node", bin, "validate"], cwd: `${repo}${VALIDATED}` },
+  ]),
+];
+const ROUNDS = 21;
+const coldStarts = spawnTimes(compared, ROUNDS);
+const bareNode = coldStarts.get("node -e 0")!;
+console.log(`   median of ${ROUNDS} rounds, ratio to \`node -e 0\` (${ms(bareNode)}) in the same rounds; validate in ${VALIDATED}:`);
+for (const command of ["--version", "validate"]) {
+  const [bundle, tsc] = builds.map(({ build }) => coldStarts.get(`${build} ${command}`)!);
+  console.log(
+    `   pipeline ${command.padEnd(10)} bundle ${ms(bundle!).padStart(7)} ${(bundle! / bareNode).toFixed(2)}x   tsc ${ms(tsc!).padStart(7)} ${(tsc! / bareNode).toFixed(2)}x` +
+      `   faster: ${bundle! <= tsc! ? "bundle" : "tsc"} (tsc/bundle ${(tsc! / bundle!).toFixed(2)})`,
+  );
+}
 
 const output = process.env["BENCH_OUTPUT"];
 if (output) writeFileSync(output, `${JSON.stringify({ tasks }, null, 2)}\n`);
