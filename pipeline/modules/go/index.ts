@@ -178,7 +178,7 @@ function bench(project: Project, options: ToolchainOptions, gate: BenchGateOptio
 
 export const goToolchain: Toolchain = {
   language: "go",
-  container: async (project, options) => goContainer(project, options.images.go, options),
+  container: (project, options) => Promise.resolve(goContainer(project, options.images.go, options)),
   lint,
   test,
   integration,

@@ -282,7 +282,7 @@ function withFiles(container: Container, files: Record<string, string>): Contain
 
 export const nodeToolchain: Toolchain = {
   language: "node",
-  container: async (project, options) => nodeContainer(project, options),
+  container: (project, options) => Promise.resolve(nodeContainer(project, options)),
   lint,
   test,
   integration,
