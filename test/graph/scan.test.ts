@@ -19,6 +19,7 @@ import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { pipelineOn, reportFiles, stageSummary } from "../helpers/pipeline.js";
 import { chainOf, envOf, wavesOf } from "../helpers/records.js";
 import { isScanExec } from "../helpers/scan.js";
+import { testsRan } from "../helpers/tests-ran.js";
 
 /**
  * Recorded graphs of the scan stage: each scanner's image, user, caches,
@@ -79,14 +80,14 @@ describe("scan graph: Go", () => {
   it("runs the scanners beside the other stages in ci: no wave later than theirs, bench still after all", async () => {
     const { engine } = await recordRun(async () => (await pipelineOn(examplePath("go-service"))).ci());
     const executions = await engine.executions();
-    const [download, unit, bench] = wavesOf(executions, ["go", "mod", "download"], goArgs.unitTestArgs({ race: true }), goArgs.benchArgs(6));
+    const [download, unit, bench] = wavesOf(executions, ["go", "mod", "download"], goArgs.unitTestArgs({ race: true }), goArgs.benchArgs(1));
     const scanWaves = wavesOf(executions, GITLEAKS_DIR, SEMGREP, TRIVY, HADOLINT, GOVULNCHECK, GOSEC);
     // The scanners that need no dependencies start in the first wave; govulncheck and gosec with the tests.
     expect(wavesOf(executions, GITLEAKS_DIR, SEMGREP, TRIVY, HADOLINT)).toEqual([download, download, download, download]);
     expect(wavesOf(executions, GOVULNCHECK, GOSEC)).toEqual([unit, unit]);
     // Their builds run beside the download, not after it.
     expect(wavesOf(executions, ["go", "install", GO_SCAN_TOOLS[0]], ["go", "install", GO_SCAN_TOOLS[1]])).toEqual([download, download]);
-    const others = executions.filter((e) => !isScanExec(e.args) && e.args.join(" ") !== goArgs.benchArgs(6).join(" "));
+    const others = executions.filter((e) => !isScanExec(e.args) && e.args.join(" ") !== goArgs.benchArgs(1).join(" "));
     expect(Math.max(...scanWaves)).toBeLessThanOrEqual(Math.max(...others.map((e) => e.wave)));
     expect(bench).toBeGreaterThan(Math.max(...scanWaves));
   });
@@ -147,7 +148,7 @@ describe("scan graph: Go", () => {
     };
     const fileContents = (path: string) => (path === args.REPORTS.gitleaksDir ? readFixture("gitleaks/report.json") : path === args.REPORTS.trivy ? readFixture("trivy/repo-dockerfile-misconfig.json") : undefined);
     const root = examplePath("go-service");
-    const { error } = await recordRun(async () => (await pipelineOn(root)).ci(), { execOutcome: outcome, fileContents });
+    const { error } = await recordRun(async () => (await pipelineOn(root)).ci(), testsRan({ execOutcome: outcome, fileContents }));
     const message = String((error as Error).message);
     expect(message).toContain("❌ Failed**: scan (1 of 6 stages)");
     expect(message).toContain("scan gate failed: 2 findings at high or above (1 critical, 1 high); govulncheck, semgrep could not scan");
@@ -190,7 +191,7 @@ describe("scan graph: Go", () => {
       "pipeline.yaml": "workdir: .\nstages:\n  scan: { ignoreFile: security/accepted.yaml }\n",
       "security/accepted.yaml": "ignore:\n  - id: test-rule\n    path: auth.py\n    reason: a test key of the fixture, revoked long ago\n    expires: 2020-01-31\n",
     });
-    const { error } = await recordRun(async () => (await pipelineOn(expired)).ci(), { fileContents });
+    const { error } = await recordRun(async () => (await pipelineOn(expired)).ci(), testsRan({ fileContents }));
     const message = String((error as Error).message);
     expect(message).toContain("❌ Failed**: scan (1 of 6 stages)");
     expect(message).toMatch(/security\/accepted\.yaml:5:14 ignore\[0\]\.expires: the entry for test-rule expired on 2020-01-31 \(today is \d{4}-\d{2}-\d{2}\)/);
