@@ -73,7 +73,7 @@ function addFunction(plan: Command, fn: ModuleFunction, constructorParams: reado
       const { document } = await planFunction({ fn: fn.flag, source: flags.source, args });
       io.out(flags.json ? `${JSON.stringify(document, null, 2)}\n` : renderPlan(document, flags.source));
       if (!document.outcome.ok) {
-        io.err(`error: ${fn.flag} fails even with every exec succeeding; the plan above stops where it failed.\n`);
+        io.err(`error: ${fn.flag} fails even with every exec succeeding and every test passing; the plan above stops where it failed.\n`);
         io.exitCode = EXIT.failure;
       }
     });

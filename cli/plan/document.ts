@@ -26,7 +26,7 @@ export interface PlanDocument {
   publishes: Publish[];
   /** The stages the run skipped and why, read from the summary it returned or failed with (none for a function that returns no summary). */
   skippedStages: SkippedStage[];
-  /** How the function ended with every exec answering exit code 0 and empty output. */
+  /** How the function ended with every exec answering exit code 0 and every test run reporting one passing test. */
   outcome: { ok: true; returns: string } | { ok: false; error: string };
 }
 

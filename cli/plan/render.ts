@@ -133,7 +133,7 @@ function options(values: Record<string, string | string[] | null>): string {
 }
 
 function renderOutcome(outcome: PlanDocument["outcome"]): string {
-  const head = "\nWith every exec answering exit code 0 and empty output, the function ";
+  const head = "\nWith every exec answering exit code 0 and every test run one passing test, the function ";
   if (outcome.ok) return `${head}returns ${outcome.returns}.\n`;
   // Whole: the error is the function's summary, already concise, and its reasons come after the stage table.
   return `${head}fails:\n${outcome.error.trimEnd().replace(/^(?=.)/gm, "  ")}\n`;

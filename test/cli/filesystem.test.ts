@@ -132,8 +132,9 @@ describe("paths no command can use", () => {
   });
 
   it.skipIf(!existsSync("/proc/self"))("init into a folder that accepts no new files (/proc) says it cannot write there", async () => {
-    expect(codeOf(() => init({ dir: "/proc", language: "go" }))).toBe("INIT_CANNOT_WRITE");
-    const result = await cli("init", "--dir", "/proc", "--language", "go");
+    // Python: a Go or Node init first asks for the manifest /proc lacks.
+    expect(codeOf(() => init({ dir: "/proc", language: "python" }))).toBe("INIT_CANNOT_WRITE");
+    const result = await cli("init", "--dir", "/proc", "--language", "python");
     expect(result.code).toBe(1);
     // Root gets ENOENT (procfs creates no files), anyone else EACCES.
     expect(result.err).toMatch(/^error: cannot write \/proc\/pipeline\.yaml: [a-z ]+ \((ENOENT|EACCES)\)\.\n {2}Fix: /);

@@ -152,14 +152,14 @@ describe("plan --diff: which execs would re-run, and why", () => {
     // The base without the example's own pipeline.yaml (its services), so the head's is an added file.
     const base = copyExample("python-service");
     rmSync(join(base, "pipeline.yaml"));
-    const head = copyExample("python-service", { "pipeline.yaml": "stages:\n  propertyTest: { iterations: 300 }\n  bench: { count: 8 }\n" });
+    const head = copyExample("python-service", { "pipeline.yaml": "stages:\n  propertyTest: { iterations: 300 }\n" });
     const { code, out } = await cli("plan", "ci", "--source", head, "--diff-source", base, "--json");
     expect(code).toBe(0);
     const diff = JSON.parse(out) as PlanDiff;
     const causes = diff.execs.flatMap((e) => e.causes);
     expect(causes).toContainEqual(expect.objectContaining({ input: "file", path: "pipeline.yaml", change: "added" }));
-    const bench = diff.execs.find((e) => e.argv.includes("--benchmark-only"));
-    expect(bench?.causes).toContainEqual(expect.objectContaining({ input: "argument", change: "modified" }));
+    const property = diff.execs.find((e) => e.argv.includes("--pipeline-max-examples=300"));
+    expect(property?.causes).toContainEqual(expect.objectContaining({ input: "argument", change: "modified" }));
     const text = await cli("plan", "ci", "--source", head, "--diff-source", base);
     expect(text.out).toMatch(/^Cache keys of `dagger call ci` on .*, against .*:\n {2}\d+ re-run, \d+ new, \d+ cached\./);
     // The tools' copies leave pipeline.yaml out (toolInputs); the tree's secret scan reads it.

@@ -29,7 +29,7 @@ describe("plan ci of one project", () => {
     }
     const runs = (argv: string[]) => containers.filter((c) => lastArgv(c) === argv.join(" ")).map((c) => c.stage);
     expect(runs(goArgs.unitTestArgs({ race: true }))).toEqual(["test"]);
-    expect(runs(goArgs.benchArgs(6))).toEqual(["bench"]);
+    expect(runs(goArgs.benchArgs(1))).toEqual(["bench"]);
     expect(runs(goArgs.vetArgs())).toEqual(["lint"]);
     // The label is the container's stage, not a step of its own.
     expect(containers.flatMap((c) => c.steps).filter((s) => s.op === "config" && s.arguments["name"] === STAGE_LABEL)).toEqual([]);

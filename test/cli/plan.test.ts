@@ -19,9 +19,9 @@ describe("pipeline plan", () => {
     // The property tests follow the package listing that finds testing/quick users.
     const second = out.slice(out.indexOf("Group 2 (1 container):"), out.indexOf("Group 3 (1 container):"));
     expect(second).toContain("exec    go test -run '^(TestProperty|Fuzz)' -json ./...");
-    // The benchmarks run alone, after every other stage.
+    // The benchmarks run alone, after every other stage; once each, with no baseline committed.
     const third = out.slice(out.indexOf("Group 3 (1 container):"));
-    expect(third).toContain("exec    go test -run '^$' -bench . -benchmem -count 6 ./...");
+    expect(third).toContain("exec    go test -run '^$' -bench . -benchmem -count 1 ./...");
     expect(third).not.toMatch(/^Group 4/m);
     expect(out).toMatch(new RegExp(`^  ∥\\d+ \\[test\\] ${IMAGES.go}$`, "m"));
     expect(out).toContain('cache   /go/pkg/mod ← cache volume "go-mod"');

@@ -9,7 +9,7 @@ import { examplePath, tempDir } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { pipelineOn, reportFiles, stageSummary } from "../helpers/pipeline.js";
 import { chainOf } from "../helpers/records.js";
-import { testsRan } from "../helpers/tests-ran.js";
+import { testsRan } from "../../cli/recording-engine/tests-ran.js";
 
 /** pipeline.yaml as the module reads it: workdir, per-stage switches, configured commands. */
 

@@ -6,7 +6,7 @@ import { testProjectPath } from "../helpers/examples.js";
 import { execFolder } from "../helpers/exec-workdir.js";
 import { pipelineOn, reportFiles } from "../helpers/pipeline.js";
 import { execChainsOf } from "../helpers/records.js";
-import { testsRan } from "../helpers/tests-ran.js";
+import { testsRan } from "../../cli/recording-engine/tests-ran.js";
 
 /**
  * A Go module below the root, or a go.work's, is no package of the root's `./...`: the recorded

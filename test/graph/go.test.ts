@@ -14,7 +14,7 @@ import { copyExample, examplePath } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { chainOf, envOf, newFilesOf, wavesOf } from "../helpers/records.js";
 import { isScanExec } from "../helpers/scan.js";
-import { testsRan } from "../helpers/tests-ran.js";
+import { testsRan } from "../../cli/recording-engine/tests-ran.js";
 
 /**
  * Recorded graphs of the Go toolchain on examples/go-service: the module's

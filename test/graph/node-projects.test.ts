@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ExecOutcome } from "../../cli/recording-engine/engine.js";
 import { recordRun } from "../../cli/recording-engine/run.js";
+import { testsRan } from "../../cli/recording-engine/tests-ran.js";
 import * as args from "../../pipeline/modules/node/args.js";
 import { copyTestProject, testProjectPath } from "../helpers/examples.js";
 import { pipelineOn, stageSummary } from "../helpers/pipeline.js";
@@ -102,7 +103,7 @@ describe("node toolchain plans on the test projects", () => {
 
   it("installs without lifecycle scripts from the manifests alone, then runs them once the source is there", async () => {
     const root = testProjectPath("node-prepare-build");
-    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test());
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test(), testsRan());
     expect(error).toBeUndefined();
     const steps = chainOf(engine.records, ["npm", "run", "--if-present", "prepare"]);
     const copies = steps.flatMap((s, i) => (s.field === "withDirectory" ? [i] : []));
@@ -123,7 +124,7 @@ describe("node toolchain plans on the test projects", () => {
 
   it("never replaces a jest project's own testPathIgnorePatterns: its script runs with reporter flags that only add", async () => {
     const root = testProjectPath("node-jest-ignores");
-    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test());
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test(), testsRan());
     expect(error).toBeUndefined();
     const jest = engine.executedCommands().find((argv) => argv.slice(0, 3).join(" ") === "npm run test")!;
     expect(jest).toEqual([

@@ -92,15 +92,17 @@ describe.skipIf(!haveFixtures)("node toolchain graph", () => {
     // Install step: its inputs are the manifests and lockfiles only, with no lifecycle script (they may need the source);
     // then the source without node_modules, then the lifecycle scripts (rebuild, prepare), then the test script.
     const tail = chain.slice(chain.findIndex((s) => s.field === "withDirectory"));
-    expect(tail.map((s) => s.field)).toEqual(["withDirectory", "withExec", "withDirectory", "withExec", "withExec", "withEnvVariable", "withEntrypoint", "withExec"]);
+    // The stage's label comes before the stage's own command: the install layers stay shared between stages.
+    expect(tail.map((s) => s.field)).toEqual(["withDirectory", "withExec", "withDirectory", "withExec", "withExec", "withLabel", "withEnvVariable", "withEntrypoint", "withExec"]);
     const source = { $chain: [{ field: "host", args: {} }, { field: "directory", args: { path: root } }, { field: "filter", args: { exclude: [...TOOL_INPUT_EXCLUDES] } }] };
     expect(tail[0]!.args).toEqual({ path: "/src", source, include: [...args.INSTALL_INPUTS], owner: "node" });
     expect(tail[1]!.args["args"]).toEqual(INSTALL);
     expect(tail[2]!.args).toEqual({ path: "/src", source, exclude: args.SOURCE_EXCLUDES, owner: "node" });
     expect([tail[3]!.args["args"], tail[4]!.args["args"]]).toEqual([["npm", "rebuild"], ["npm", "run", "--if-present", "prepare"]]);
     // The script's own reporters stay (it sets them): the pipeline's JUnit and lcov are added through NODE_OPTIONS.
-    expect(tail[5]!.args).toEqual({ name: "NODE_OPTIONS", value: SCRIPT_REPORTERS });
-    expect(tail[7]!.args).toEqual({ args: SCRIPT_TEST, useEntrypoint: true, expect: "ANY" });
+    expect(tail[5]!.args).toEqual({ name: "org.pipeline.stage", value: "test" });
+    expect(tail[6]!.args).toEqual({ name: "NODE_OPTIONS", value: SCRIPT_REPORTERS });
+    expect(tail[8]!.args).toEqual({ args: SCRIPT_TEST, useEntrypoint: true, expect: "ANY" });
   });
 
   it("without a test script, runs node --test on the test files it finds", async () => {

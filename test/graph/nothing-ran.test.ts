@@ -6,7 +6,7 @@ import * as goArgs from "../../pipeline/modules/go/args.js";
 import { NO_VITEST_COVERAGE } from "../../pipeline/modules/node/args.js";
 import { copyExample } from "../helpers/examples.js";
 import { pipelineOn, stageSummary } from "../helpers/pipeline.js";
-import { testsRan } from "../helpers/tests-ran.js";
+import { testsRan } from "../../cli/recording-engine/tests-ran.js";
 
 /**
  * Never green without running tests: a stage that finds nothing to run fails ci (lint and test by
@@ -37,7 +37,9 @@ describe("a stage that finds nothing to run", () => {
 
   it("skips the coverage gate with the fix when vitest has no coverage provider, rather than failing for a missing report", async () => {
     const root = copyExample("node-service");
-    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
+    // The project's own test script runs vitest, which has no coverage provider installed.
+    pkg.scripts["test"] = "vitest run";
     pkg.devDependencies["vitest"] = "3.2.4";
     const withVitest = copyExample("node-service", { "package.json": JSON.stringify(pkg) });
     const { error } = await recordRun(async () => (await pipelineOn(withVitest)).test(), testsRan());

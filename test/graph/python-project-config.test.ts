@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { recordRun } from "../../cli/recording-engine/run.js";
+import { testsRan } from "../../cli/recording-engine/tests-ran.js";
 import { PYTHON_TOOLS } from "../../pipeline/modules/pins.js";
 import * as args from "../../pipeline/modules/python/args.js";
 import { copyTestProject, testProjectPath } from "../helpers/examples.js";
@@ -64,7 +65,7 @@ describe("python toolchain graph: the project's declared test dependencies", () 
   it("installs tox's deps and extras, test-requirements.txt and the test dependency group, from the manifests alone", async () => {
     const root = testProjectPath("python-tox-groups");
     const unit = args.unitTestArgs();
-    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test());
+    const { engine, error } = await recordRun(async () => (await pipelineOn(root)).test(), testsRan());
     expect(error).toBeUndefined();
     const chain = chainOf(engine.records, unit);
     const execs = chain.filter((s) => s.field === "withExec").map((s) => s.args["args"]);

@@ -73,7 +73,7 @@ describe.skipIf(!haveFixtures)("python toolchain graph", () => {
     expect(fields).toEqual([
       "container", "from", "withMountedCache", "withEnvVariable", "withEnvVariable", "withEnvVariable",
       "withExec", "withWorkdir", "withDirectory", "withExec",
-      "withEnvVariable", "withUser", "withDirectory", "withEntrypoint", "withExec",
+      "withEnvVariable", "withUser", "withDirectory", "withLabel", "withEntrypoint", "withExec",
     ]);
     expect(chain[2]!.args).toEqual({ path: "/cache/pip", cache: { $chain: [{ field: "cacheVolume", args: { key: "pip" } }] } });
     expect(envOf(chain)).toEqual({ PIP_CACHE_DIR: "/cache/pip", PIP_DISABLE_PIP_VERSION_CHECK: "1", PYTHONDONTWRITEBYTECODE: "1", HOME: NON_ROOT_HOME });

@@ -8,7 +8,7 @@ import { GO_SCAN_TOOLS, IMAGES, PYTHON_SCAN_TOOLS } from "../../pipeline/modules
 import { copyExample, type ExampleName } from "../helpers/examples.js";
 import { pipelineOn } from "../helpers/pipeline.js";
 import { envOf, execChainsOf, newFilesOf, type ExecChain } from "../helpers/records.js";
-import { testsRan } from "../helpers/tests-ran.js";
+import { testsRan } from "../../cli/recording-engine/tests-ran.js";
 
 /**
  * Private registries: each credentials file is a Secret, mounted for the

@@ -19,7 +19,7 @@ import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { pipelineOn, reportFiles, stageSummary } from "../helpers/pipeline.js";
 import { chainOf, envOf, wavesOf } from "../helpers/records.js";
 import { isScanExec } from "../helpers/scan.js";
-import { testsRan } from "../helpers/tests-ran.js";
+import { testsRan } from "../../cli/recording-engine/tests-ran.js";
 
 /**
  * Recorded graphs of the scan stage: each scanner's image, user, caches,

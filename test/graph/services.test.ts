@@ -16,7 +16,7 @@ import { copyExample } from "../helpers/examples.js";
 import { haveFixtures, readFixture } from "../helpers/fixtures.js";
 import { newFilesOf, chainOf, envOf } from "../helpers/records.js";
 import { pipelineOn } from "../helpers/pipeline.js";
-import { testsRan } from "../helpers/tests-ran.js";
+import { testsRan } from "../../cli/recording-engine/tests-ran.js";
 
 /**
  * pipeline.yaml's services, recorded: each stage naming a service gets its

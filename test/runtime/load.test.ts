@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { returnedValue } from "../../cli/recording-engine/function-call.js";
 import { runtimeView } from "../../cli/runtime-view/view.js";
 import { callAsRuntime, fixture, repo } from "../helpers/runtime.js";
-import { testsRan } from "../helpers/tests-ran.js";
+import { testsRan } from "../../cli/recording-engine/tests-ran.js";
 
 /**
  * (c) The load. At every call the runtime runs its entrypoint under tsx with the

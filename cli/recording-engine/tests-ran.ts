@@ -1,11 +1,11 @@
-import type { ExecOutcome, RecordingEngineOptions } from "../../cli/recording-engine/engine.js";
+import type { ExecOutcome, RecordingEngineOptions } from "./engine.js";
 
 /**
- * The recording engine answers every exec with empty output, which the pipeline now reads as "no test
- * ran" (a failed test stage). For a graph test about something else that needs a passing ci, these
- * options answer the unit-test runs as the real tools do when one test passed and covered everything:
- * `go test -json` events and a coverprofile, JUnit XML, Cobertura, lcov and jest's JSON.
- * A test's own `execOutcome` or `fileContents` answers first.
+ * The recording engine answers every exec with empty output, which the pipeline reads as "no test
+ * ran" (a failed test stage). A plan shows the graph of a passing run, and so does a graph test about
+ * something else: these options answer the unit-test runs as the real tools do when one test passed
+ * and covered everything: `go test -json` events and a coverprofile, JUnit XML, Cobertura, lcov and
+ * jest's JSON. The caller's own `execOutcome` or `fileContents` answers first.
  */
 export function testsRan(own: RecordingEngineOptions = {}): RecordingEngineOptions {
   return {
