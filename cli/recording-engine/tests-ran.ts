@@ -1,3 +1,7 @@
+import { basename, dirname } from "node:path";
+import { COVERPROFILE } from "../../pipeline/modules/go/args.js";
+import { reportPaths as nodeReportPaths } from "../../pipeline/modules/node/args.js";
+import { reportPaths as pythonReportPaths } from "../../pipeline/modules/python/args.js";
 import type { ExecOutcome, RecordingEngineOptions } from "./engine.js";
 
 /**
@@ -55,12 +59,27 @@ const JEST_JSON = JSON.stringify({
   testResults: [{ name: "/src/tested.test.js", status: "passed", assertionResults: [{ ancestorTitles: [], title: "passes", fullName: "passes", status: "passed", duration: 1, failureMessages: [] }] }],
 });
 
+/** The file names the toolchains give their unit-test reports, from the modules' own paths (any folder). */
+const nodeReports = nodeReportPaths();
+const pythonReports = pythonReportPaths();
+const REPORT_BY_NAME = new Map<string, string>([
+  [basename(nodeReports.testJunit), JUNIT],
+  [basename(pythonReports.testJunit), JUNIT],
+  [basename(nodeReports.testCobertura), COBERTURA],
+  [basename(pythonReports.coverageXml), COBERTURA],
+  [basename(nodeReports.testLcov), "SF:/src/tested.js\nDA:1,1\nDA:2,1\nLF:2\nLH:2\nend_of_record\n"],
+  [basename(nodeReports.testJestJson), JEST_JSON],
+]);
+
+/** The root module's coverprofile or a nested module's beside it: coverage-<dir>.out (go/modules.ts perModuleName). */
+function isGoCoverprofile(path: string): boolean {
+  const root = basename(COVERPROFILE, ".out");
+  const name = basename(path);
+  return dirname(path) === dirname(COVERPROFILE) && (name === basename(COVERPROFILE) || (name.startsWith(`${root}-`) && name.endsWith(".out")));
+}
+
 /** The report a test run writes at `path` inside its container, by the name each toolchain gives it. */
 function testReport(path: string): string | undefined {
-  if (/^\/tmp\/coverage(-[^/]+)?\.out$/.test(path)) return `mode: atomic\n${GO_PACKAGE}/tested.go:3.20,5.2 2 1\n`;
-  if (path.endsWith("-test-junit.xml")) return JUNIT;
-  if (path.endsWith("cobertura-coverage.xml") || path.endsWith("python-coverage.xml")) return COBERTURA;
-  if (path.endsWith("node-test-lcov.info")) return "SF:/src/tested.js\nDA:1,1\nDA:2,1\nLF:2\nLH:2\nend_of_record\n";
-  if (path.endsWith("node-test-jest.json")) return JEST_JSON;
-  return undefined;
+  if (isGoCoverprofile(path)) return `mode: atomic\n${GO_PACKAGE}/tested.go:3.20,5.2 2 1\n`;
+  return REPORT_BY_NAME.get(basename(path));
 }
