@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { CliError, EXIT } from "./errors.js";
 import { firstSentence, paramOption, paramValues, refuseLeftovers } from "./function-options.js";
 import type { Io } from "./io.js";
+import { PLAN_ASSUMPTION } from "./plan/document.js";
 import { moduleSignature } from "./module/current.js";
 import { findFunction } from "./module/find-function.js";
 import type { ModuleFunction, ModuleParam } from "./module/signature.js";
@@ -73,7 +74,7 @@ function addFunction(plan: Command, fn: ModuleFunction, constructorParams: reado
       const { document } = await planFunction({ fn: fn.flag, source: flags.source, args });
       io.out(flags.json ? `${JSON.stringify(document, null, 2)}\n` : renderPlan(document, flags.source));
       if (!document.outcome.ok) {
-        io.err(`error: ${fn.flag} fails even with every exec succeeding and every test passing; the plan above stops where it failed.\n`);
+        io.err(`error: ${fn.flag} fails even with ${PLAN_ASSUMPTION}; the plan above stops where it failed.\n`);
         io.exitCode = EXIT.failure;
       }
     });

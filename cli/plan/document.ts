@@ -26,9 +26,12 @@ export interface PlanDocument {
   publishes: Publish[];
   /** The stages the run skipped and why, read from the summary it returned or failed with (none for a function that returns no summary). */
   skippedStages: SkippedStage[];
-  /** How the function ended with every exec answering exit code 0 and every test run reporting one passing test. */
+  /** How the function ended under PLAN_ASSUMPTION. */
   outcome: { ok: true; returns: string } | { ok: false; error: string };
 }
+
+/** What the recording engine answers while planning (recording-engine/tests-ran.ts): the one assumption every plan makes. */
+export const PLAN_ASSUMPTION = "every exec answering exit code 0 and every unit-test run reporting one passing, fully covered test";
 
 export type ArgumentValue = string | number | boolean | string[] | SecretRef;
 

@@ -1,4 +1,4 @@
-import type { Container, ContentRef, PathFilter, PlanDocument, Step } from "./document.js";
+import { PLAN_ASSUMPTION, type Container, type ContentRef, type PathFilter, type PlanDocument, type Step } from "./document.js";
 
 /**
  * The plan for a terminal, rendered from the same document `--json` prints:
@@ -133,7 +133,7 @@ function options(values: Record<string, string | string[] | null>): string {
 }
 
 function renderOutcome(outcome: PlanDocument["outcome"]): string {
-  const head = "\nWith every exec answering exit code 0 and every test run one passing test, the function ";
+  const head = `\nWith ${PLAN_ASSUMPTION}, the function `;
   if (outcome.ok) return `${head}returns ${outcome.returns}.\n`;
   // Whole: the error is the function's summary, already concise, and its reasons come after the stage table.
   return `${head}fails:\n${outcome.error.trimEnd().replace(/^(?=.)/gm, "  ")}\n`;

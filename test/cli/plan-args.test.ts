@@ -124,7 +124,7 @@ describe("function arguments as `dagger call` flags", () => {
     expect(text.code).toBe(1);
     expect(text.out).toMatch(/^Plan of `dagger call release` on /);
     expect(text.out).toContain('the function fails:\n  --tag "banana" is not a release tag');
-    expect(text.err).toBe("error: release fails even with every exec succeeding and every test passing; the plan above stops where it failed.\n");
+    expect(text.err).toBe("error: release fails even with every exec answering exit code 0 and every unit-test run reporting one passing, fully covered test; the plan above stops where it failed.\n");
     const json = await cli("plan", "release", "--source", root, "--json", "--tag", "banana");
     expect(json.code).toBe(1);
     expect((JSON.parse(json.out) as PlanDocument).outcome.ok).toBe(false);
