@@ -207,13 +207,24 @@ describe("toCobertura's document", () => {
 });
 
 describe("the coverage-04.dtd check these tests use", () => {
-  const valid = toCobertura({ linesCovered: 1, linesValid: 2, percent: 50, files: [{ path: "a/b.go", covered: 1, total: 2, lines: [{ number: 1, hits: 1 }] }] });
+  const valid = [
+    '<?xml version="1.0" ?>',
+    '<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd">',
+    '<!-- a comment -->',
+    '<coverage lines-valid="2" lines-covered="1" line-rate="0.5" branches-valid="0" branches-covered="0" branch-rate="0" complexity="0" version="6.5.0" timestamp="0">',
+    "<sources><source>/src/app</source></sources>",
+    '<packages><package name="a" line-rate="0.5" branch-rate="0" complexity="0"><classes>',
+    '<class name="b.go" filename="a/b.go" line-rate="0.5" branch-rate="0" complexity="0"><methods/><lines><line number="1" hits="1"/><line number="2" hits="0"/></lines></class>',
+    "</classes></package></packages>",
+    "</coverage>",
+    "",
+  ].join("\n");
 
   it("finds what a validating parser would reject", () => {
     expect(coberturaProblems(valid)).toEqual([]);
     expect(coberturaProblems(valid.replace("<methods/>", ""))).toEqual(["<class> holds lines, not ^methods lines $"]);
-    expect(coberturaProblems(valid.replace(' version="0.1"', ""))).toEqual(["<coverage> lacks the required version"]);
-    expect(coberturaProblems(valid.replace("\t\t\t</classes>", ""))).toEqual([expect.stringMatching(/^<\/package> at offset \d+ closes no open <package>$/)]);
+    expect(coberturaProblems(valid.replace(' version="6.5.0"', ""))).toEqual(["<coverage> lacks the required version"]);
+    expect(coberturaProblems(valid.replace("</classes>", ""))).toEqual([expect.stringMatching(/^<\/package> at offset \d+ closes no open <package>$/)]);
     expect(coberturaProblems(`${valid}trailing`)).toEqual([expect.stringMatching(/^text after the root element/)]);
     expect(coberturaProblems(valid.replace("</coverage>", ""))).toEqual(["<coverage> is never closed"]);
     expect(coberturaProblems(valid.replace("<source>", "<source>a & b"))).toEqual([expect.stringMatching(/^markup XML cannot read/)]);
