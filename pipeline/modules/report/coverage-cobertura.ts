@@ -28,7 +28,9 @@ export function parseCobertura(xml: string, options: { projectRoot?: string; wit
   const base = sourceBelow(root, options.projectRoot);
   const byPath = new Map<string, Map<number, number>>();
   for (const cls of descendants(root, ["packages", "package", "classes", "class"])) {
-    const filename = cls.attributes.filename ?? cls.attributes.name ?? "";
+    // The DTD requires filename; older writers gave only the name.
+    const filename = cls.attributes.filename ?? cls.attributes.name;
+    if (filename === undefined) throw new Error("not a Cobertura report: a <class> has neither a filename nor a name attribute");
     const path = base && !filename.startsWith("/") ? `${base}/${filename}` : filename;
     const hits = byPath.get(path) ?? new Map<number, number>();
     byPath.set(path, hits);
@@ -57,9 +59,9 @@ export function parseCobertura(xml: string, options: { projectRoot?: string; wit
 /** The first `<source>`'s folder relative to `projectRoot`, when it lies below it ("" when it is the root). */
 function sourceBelow(root: XmlElement, projectRoot: string | undefined): string {
   if (!projectRoot) return "";
-  const source = descendants(root, ["sources", "source"]).map((e) => textContent(e).trim())[0] ?? "";
+  const source = descendants(root, ["sources", "source"]).map((e) => textContent(e).trim())[0];
   const prefix = `${projectRoot.replace(/\/+$/, "")}/`;
-  return source.startsWith(prefix) ? source.slice(prefix.length).replace(/\/+$/, "") : "";
+  return source?.startsWith(prefix) ? source.slice(prefix.length).replace(/\/+$/, "") : "";
 }
 
 function branchCounts(root: XmlElement): { covered: number; valid: number } {
@@ -78,10 +80,12 @@ function attributeNumber(element: XmlElement, name: string): number | undefined 
 }
 
 /**
- * Writes a Cobertura report: one package per directory, one class per file,
- * line hits where the summary has them. `sourceRoot` becomes `<source>`,
- * the directory file paths are relative to (GitLab matches it against the
- * project root). `timestamp` defaults to 0 so the output is reproducible.
+ * Writes a Cobertura report (coverage-04.dtd): one package per directory,
+ * one class per file, line hits where the summary has them, one element a
+ * line as coverage.py writes it, so the report reads and diffs line by line.
+ * `sourceRoot` (default ".") becomes `<source>`, the directory file paths
+ * are relative to (GitLab matches it against the project root).
+ * `timestamp` defaults to 0 so the output is reproducible.
  */
 export function toCobertura(summary: CoverageSummary, options: { sourceRoot?: string; timestamp?: number } = {}): string {
   const packages = new Map<string, FileCoverage[]>();
@@ -112,7 +116,6 @@ export function toCobertura(summary: CoverageSummary, options: { sourceRoot?: st
 }
 
 function linesXml(lines: LineHits[]): string[] {
-  if (lines.length === 0) return ["\t\t\t\t\t<lines/>"];
   return ["\t\t\t\t\t<lines>", ...lines.map((l) => `\t\t\t\t\t\t<line number="${l.number}" hits="${l.hits}"/>`), "\t\t\t\t\t</lines>"];
 }
 

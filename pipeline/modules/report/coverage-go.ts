@@ -17,7 +17,8 @@ interface Block {
   count: number;
 }
 
-const BLOCK = /^(.+):(\d+)\.(\d+),(\d+)\.(\d+) (\d+) (\d+)$/;
+// The position (group 1) is the block's identity; a file name may hold any character (dotAll).
+const BLOCK = /^((.+):(\d+)\.(\d+),(\d+)\.(\d+)) (\d+) (\d+)$/s;
 
 /**
  * Parses a coverprofile. `modulePath` (e.g. `example.com/app`) is stripped
@@ -37,15 +38,15 @@ export function parseGoCoverprofile(profile: string, options: { modulePath?: str
     }
     const m = BLOCK.exec(line);
     if (!m) throw new Error(`not a Go coverprofile line: ${JSON.stringify(raw)}`);
-    const key = line.slice(0, line.lastIndexOf(" ", line.lastIndexOf(" ") - 1));
-    const count = Number(m[7]);
-    const seen = blocks.get(key);
+    const position = m[1]!;
+    const count = Number(m[8]);
+    const seen = blocks.get(position);
     if (seen) {
       // set mode: 0/1 flags, OR them; count/atomic: executions add up (as gocovmerge does).
       seen.count = mode === "set" ? Math.max(seen.count, count) : seen.count + count;
       continue;
     }
-    blocks.set(key, { file: stripModule(m[1]!, options.modulePath), startLine: Number(m[2]), endLine: Number(m[4]), statements: Number(m[6]), count });
+    blocks.set(position, { file: stripModule(m[2]!, options.modulePath), startLine: Number(m[3]), endLine: Number(m[5]), statements: Number(m[7]), count });
   }
   const byFile = new Map<string, Block[]>();
   for (const block of blocks.values()) byFile.set(block.file, [...(byFile.get(block.file) ?? []), block]);

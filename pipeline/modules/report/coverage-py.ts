@@ -20,7 +20,8 @@ interface PyCoverageJson {
 /**
  * Parses the report. The percent is coverage.py's own `percent_covered`
  * (it differs from lines alone when branch coverage is on); counts come
- * from `covered_lines` / `num_statements`.
+ * from `covered_lines` / `num_statements`. Where a summary lacks them, the
+ * executed and missing lines count instead, and the totals are the files' sums.
  */
 export function parseCoveragePyJson(text: string): CoverageSummary {
   let report: PyCoverageJson;
@@ -29,9 +30,8 @@ export function parseCoveragePyJson(text: string): CoverageSummary {
   } catch (error) {
     throw new Error(`not a coverage.py JSON report: ${(error as Error).message}`);
   }
-  if (typeof report !== "object" || report === null || typeof report.totals !== "object") {
-    throw new Error("not a coverage.py JSON report: no `totals` object");
-  }
+  const totals = (report as PyCoverageJson | null)?.totals;
+  if (typeof totals !== "object" || totals === null) throw new Error("not a coverage.py JSON report: no `totals` object");
   const files: FileCoverage[] = Object.entries(report.files ?? {}).map(([path, file]) => {
     const executed = file.executed_lines ?? [];
     const missing = file.missing_lines ?? [];
@@ -44,8 +44,8 @@ export function parseCoveragePyJson(text: string): CoverageSummary {
       lines,
     };
   });
-  const linesCovered = report.totals.covered_lines ?? files.reduce((n, f) => n + f.covered, 0);
-  const linesValid = report.totals.num_statements ?? files.reduce((n, f) => n + f.total, 0);
-  const percent = report.totals.percent_covered ?? (linesValid === 0 ? 0 : (linesCovered / linesValid) * 100);
+  const linesCovered = totals.covered_lines ?? files.reduce((n, f) => n + f.covered, 0);
+  const linesValid = totals.num_statements ?? files.reduce((n, f) => n + f.total, 0);
+  const percent = totals.percent_covered ?? (linesValid === 0 ? 0 : (linesCovered / linesValid) * 100);
   return { linesCovered, linesValid, percent, files };
 }

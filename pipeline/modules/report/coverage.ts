@@ -19,7 +19,7 @@ export { summarizeFiles, underFolder } from "./coverage-total.js";
  */
 export function coverageGate(percent: number, thresholdPercent: number): { passed: boolean; message: string } {
   const shown = formatPercent(percent);
-  const threshold = `${formatPercent(thresholdPercent).replace(/\.0$/, "")}%`;
+  const threshold = `${formatThreshold(thresholdPercent)}%`;
   if (thresholdPercent <= 0) return { passed: true, message: `coverage ${shown}% (no threshold)` };
   const passed = Number(shown) >= thresholdPercent;
   return passed
@@ -30,6 +30,11 @@ export function coverageGate(percent: number, thresholdPercent: number): { passe
 /** One decimal, rounded, as `go tool cover -func` prints its total. */
 export function formatPercent(percent: number): string {
   return (Math.round(percent * 10) / 10).toFixed(1);
+}
+
+/** A threshold as the user wrote it: one decimal at most, none when it is whole (80%, 85.5%). */
+function formatThreshold(percent: number): string {
+  return String(Number(formatPercent(percent)));
 }
 
 /** What the total counts: lines, or (coverage.py with branch coverage) lines and branches. */
@@ -44,13 +49,16 @@ function totalOf(summary: CoverageSummary): string {
 /** Files listed in the Markdown summary: the least covered first, where attention pays. */
 const MAX_FILES = 20;
 
-/** coverage.md: the total against the threshold, then the least covered files. */
+/**
+ * coverage.md: the total against the threshold, then the least covered files
+ * (ties by path); a file without measurable lines has no percent and is left out.
+ */
 export function coverageMarkdown(summary: CoverageSummary, thresholdPercent: number): string {
   const lines = [
     "# Coverage",
     "",
     `**${formatPercent(summary.percent)}%** ${totalOf(summary)}` +
-      (thresholdPercent > 0 ? `, threshold ${formatPercent(thresholdPercent).replace(/\.0$/, "")}%` : ""),
+      (thresholdPercent > 0 ? `, threshold ${formatThreshold(thresholdPercent)}%` : ""),
     "",
   ];
   const files = [...summary.files]

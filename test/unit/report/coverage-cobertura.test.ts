@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseCobertura, toCobertura } from "../../../pipeline/modules/report/coverage-cobertura.js";
 import { parseGoCoverprofile } from "../../../pipeline/modules/report/coverage-go.js";
 import { parseCoveragePyJson } from "../../../pipeline/modules/report/coverage-py.js";
+import { parseXml, textContent, type XmlElement } from "../../../pipeline/modules/report/xml.js";
+import { coberturaProblems } from "../../helpers/cobertura-dtd.js";
 import { describeFixtures, readFixture } from "../../helpers/fixtures.js";
 
 describeFixtures("parseCobertura on real reports", () => {
@@ -74,6 +76,58 @@ describe("parseCobertura", () => {
     expect(parseCobertura(xml).percent).toBeCloseTo((232 / 235) * 100, 10);
   });
 
+  const report = (root: string, classes: string, sources = "") =>
+    `<coverage${root}>${sources}<packages><package name="p"><classes>${classes}</classes></package></packages></coverage>`;
+  const threeOfFour = `<class name="m" filename="money.py"><lines><line number="1" hits="1"/><line number="2" hits="1"/><line number="3" hits="2"/><line number="4" hits="0"/></lines></class>`;
+
+  it("names a class's file by its filename, an older writer's by its name, and rejects a class with neither", () => {
+    const xml = report("", '<class name="A" filename="a/A.java"/><class name="b/B.java"/>');
+    expect(parseCobertura(xml).files.map((f) => f.path)).toEqual(["a/A.java", "b/B.java"]);
+    expect(() => parseCobertura(report("", '<class line-rate="1"/>'))).toThrow(
+      "not a Cobertura report: a <class> has neither a filename nor a name attribute",
+    );
+  });
+
+  it("reads the first <source> trimmed, below the project root however many slashes end either", () => {
+    const sources = "<sources><source>\n\t\t\t/src/p/app/core\n\t\t</source><source>/src/p/lib</source></sources>";
+    const paths = (root: string, source = sources) => parseCobertura(report("", threeOfFour, source), { projectRoot: root }).files.map((f) => f.path);
+    expect(paths("/src/p")).toEqual(["app/core/money.py"]);
+    expect(paths("/src/p//", "<sources><source>/src/p/app/core//</source></sources>")).toEqual(["app/core/money.py"]);
+    // Without a <source> there is nothing to place the names under.
+    expect(paths("/src/p", "")).toEqual(["money.py"]);
+  });
+
+  it("keeps an absolute filename as it is, under a project root too", () => {
+    const xml = report("", `<class name="x" filename="/opt/lib/x.py"/>${threeOfFour}`, "<sources><source>/src/p/app</source></sources>");
+    expect(parseCobertura(xml, { projectRoot: "/src/p" }).files.map((f) => f.path)).toEqual(["/opt/lib/x.py", "app/money.py"]);
+  });
+
+  it("skips a line without a line number and lists the lines ascending", () => {
+    const xml = report("", '<class name="m" filename="m.py"><lines><line number="9" hits="1"/><line hits="3"/><line number="x" hits="3"/><line number="2" hits="0"/><line number="5"/></lines></class>');
+    expect(parseCobertura(xml).files[0]!.lines).toEqual([
+      { number: 2, hits: 0 },
+      { number: 5, hits: 0 },
+      { number: 9, hits: 1 },
+    ]);
+  });
+
+  it("counts the class lines when the root lacks either count or leaves it empty", () => {
+    for (const root of [' lines-covered="1"', ' lines-valid="9"', ' lines-covered="" lines-valid=""', ' lines-covered=" " lines-valid="\t"']) {
+      expect(parseCobertura(report(root, threeOfFour)), root).toMatchObject({ linesCovered: 3, linesValid: 4, percent: 75 });
+    }
+  });
+
+  it("takes the root's line-rate as the percent when it has no counts, the class lines' without one either", () => {
+    expect(parseCobertura(report(' line-rate="0.5"', threeOfFour))).toMatchObject({ linesCovered: 3, linesValid: 4, percent: 50 });
+    expect(parseCobertura(report("", threeOfFour))).toMatchObject({ linesCovered: 3, linesValid: 4, percent: 75 });
+  });
+
+  it("gives 0% for a report that counts no lines, as for any report with nothing measurable", () => {
+    const xml = '<coverage lines-valid="0" lines-covered="0" line-rate="1" branches-valid="0" branches-covered="0"><packages/></coverage>';
+    expect(parseCobertura(xml)).toEqual({ linesCovered: 0, linesValid: 0, percent: 0, files: [] });
+    expect(parseCobertura(xml, { withBranches: true }).percent).toBe(0);
+  });
+
   it("rejects other XML", () => {
     expect(() => parseCobertura("<testsuites/>")).toThrow("not a Cobertura report: the root element is <testsuites>, expected <coverage>");
   });
@@ -95,5 +149,84 @@ describe("toCobertura", () => {
     expect(xml).toContain('<line number="3" hits="5"/>');
     expect(xml).toContain('<package name="." line-rate="0"');
     expect(parseCobertura(xml).files.map((f) => f.path)).toEqual(["pkg/a&b.go", "main.go"]);
+  });
+});
+
+describe("toCobertura's document", () => {
+  const summary = {
+    linesCovered: 3,
+    linesValid: 6,
+    percent: 50,
+    files: [
+      { path: "cmd/app/main.go", covered: 2, total: 3, lines: [{ number: 4, hits: 1 }, { number: 5, hits: 2 }, { number: 9, hits: 0 }] },
+      { path: "cmd/app/flags.go", covered: 1, total: 3 },
+      { path: "doc.go", covered: 0, total: 0, lines: [] },
+    ],
+  };
+  const elements = (e: XmlElement): XmlElement[] => [e, ...e.children.flatMap((c) => (typeof c === "string" ? [] : elements(c)))];
+
+  it("is valid against coverage-04.dtd, rates being fractions of 1", () => {
+    const xml = toCobertura(summary, { sourceRoot: "/src/app" });
+    expect(coberturaProblems(xml)).toEqual([]);
+    const rates = elements(parseXml(xml)).flatMap((e) => [e.attributes["line-rate"], e.attributes["branch-rate"]].filter((r) => r !== undefined).map(Number));
+    expect(rates.length).toBeGreaterThan(0);
+    for (const rate of rates) expect(rate >= 0 && rate <= 1, String(rate)).toBe(true);
+    expect(coberturaProblems(toCobertura({ linesCovered: 0, linesValid: 0, percent: 0, files: [] }))).toEqual([]);
+  });
+
+  it("opens with the XML declaration and the DTD it follows", () => {
+    const [declaration, doctype] = toCobertura(summary).split("\n");
+    // XML 1.0 §2.8: documents should begin with an XML declaration.
+    expect(declaration).toMatch(/^<\?xml version="1\.0"[^?]*\?>$/);
+    expect(doctype).toBe('<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd">');
+  });
+
+  it("writes one element a line, ending with a newline", () => {
+    const xml = toCobertura(summary);
+    expect(xml.endsWith(">\n")).toBe(true);
+    for (const line of xml.trimEnd().split("\n").slice(2)) expect(line.trim()).toMatch(/^<[^<>]+>$|^<source>[^<>]*<\/source>$/);
+  });
+
+  it("writes line elements only for the hits the summary has", () => {
+    const classes = elements(parseXml(toCobertura(summary))).filter((e) => e.name === "class");
+    const lineCount = (c: XmlElement) => elements(c).filter((e) => e.name === "line").length;
+    expect(classes.map((c) => [c.attributes.filename, lineCount(c)])).toEqual([
+      ["cmd/app/main.go", 3],
+      ["cmd/app/flags.go", 0],
+      ["doc.go", 0],
+    ]);
+  });
+
+  it("names the source root given, the current directory by default, and the timestamp given, 0 by default", () => {
+    const sources = (xml: string) => elements(parseXml(xml)).filter((e) => e.name === "source").map(textContent);
+    expect(sources(toCobertura(summary))).toEqual(["."]);
+    expect(sources(toCobertura(summary, { sourceRoot: "/src/a&b" }))).toEqual(["/src/a&b"]);
+    expect(parseXml(toCobertura(summary)).attributes.timestamp).toBe("0");
+    expect(parseXml(toCobertura(summary, { timestamp: 1796226395750 })).attributes.timestamp).toBe("1796226395750");
+  });
+});
+
+describe("the coverage-04.dtd check these tests use", () => {
+  const valid = [
+    '<?xml version="1.0" ?>',
+    '<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd">',
+    '<!-- a comment -->',
+    '<coverage lines-valid="2" lines-covered="1" line-rate="0.5" branches-valid="0" branches-covered="0" branch-rate="0" complexity="0" version="6.5.0" timestamp="0">',
+    "<sources><source>/src/app</source></sources>",
+    '<packages><package name="a" line-rate="0.5" branch-rate="0" complexity="0"><classes>',
+    '<class name="b.go" filename="a/b.go" line-rate="0.5" branch-rate="0" complexity="0"><methods/><lines><line number="1" hits="1"/><line number="2" hits="0"/></lines></class>',
+    "</classes></package></packages>",
+    "</coverage>",
+    "",
+  ].join("\n");
+
+  it("finds what a validating parser would reject", () => {
+    expect(coberturaProblems(valid)).toEqual([]);
+    expect(coberturaProblems(valid.replace("<methods/>", ""))).toEqual(["<class> holds lines, not ^methods lines $"]);
+    expect(coberturaProblems(valid.replace(' version="6.5.0"', ""))).toEqual(["<coverage> lacks the required version"]);
+    expect(coberturaProblems(valid.replace("</classes>", ""))).toEqual([expect.stringMatching(/^<\/package> at offset \d+ closes no open <package>$/)]);
+    expect(coberturaProblems(`${valid}trailing`)).toEqual([expect.stringMatching(/^text after the root element/)]);
+    expect(coberturaProblems(valid.replace("</coverage>", ""))).toEqual(["<coverage> is never closed"]);
+    expect(coberturaProblems(valid.replace("<source>", "<source>a & b"))).toEqual([expect.stringMatching(/^markup XML cannot read/)]);
   });
 });

@@ -32,8 +32,44 @@ describe("parseLcov", () => {
     expect(parseLcov("SF:a.js\nLF:10\nLH:7\nend_of_record\n")).toMatchObject({ linesCovered: 7, linesValid: 10, percent: 70 });
   });
 
-  it("rejects text without any SF record, accepts an empty file", () => {
+  it("rejects text without any SF record, accepts an empty or blank file", () => {
     expect(() => parseLcov("<coverage/>")).toThrow("not an LCOV tracefile");
     expect(parseLcov("")).toMatchObject({ linesValid: 0, percent: 0 });
+    expect(parseLcov("\n  \n\t\n")).toEqual({ linesCovered: 0, linesValid: 0, percent: 0, files: [] });
+  });
+
+  it("reads a tracefile with CRLF line ends as the same one with LF", () => {
+    const text = "TN:\nSF:src/x.js\nDA:1,1\nDA:2,0\nend_of_record\nSF:src/y.js\nLF:4\nLH:3\nend_of_record\n";
+    expect(parseLcov(text.replaceAll("\n", "\r\n"))).toEqual(parseLcov(text));
+    expect(parseLcov(text).files.map((f) => [f.path, f.covered, f.total])).toEqual([
+      ["src/x.js", 1, 2],
+      ["src/y.js", 3, 4],
+    ]);
+  });
+
+  it("counts only what lies inside a record, from SF: to end_of_record", () => {
+    const text = "SF:a.js\nDA:1,1\nend_of_record\nDA:2,1\nLF:9\nLH:9\nSF:b.js\nDA:1,0\nend_of_record\n";
+    expect(parseLcov(text).files).toEqual([
+      { path: "a.js", covered: 1, total: 1, lines: [{ number: 1, hits: 1 }] },
+      { path: "b.js", covered: 0, total: 1, lines: [{ number: 1, hits: 0 }] },
+    ]);
+  });
+
+  it("takes the line totals from LF/LH alone, not from the function and branch totals beside them", () => {
+    const text = "SF:a.js\nFNF:3\nFNH:2\nBRF:6\nBRH:5\nLF:10\nLH:7\nend_of_record\n";
+    expect(parseLcov(text)).toEqual({ linesCovered: 7, linesValid: 10, percent: 70, files: [{ path: "a.js", covered: 7, total: 10 }] });
+  });
+
+  it("skips a DA: line without a line number and a hit count", () => {
+    const text = "SF:a.js\nDA:1,1\nDA:2\nDA:x,1\nDA:3,many\nDA:4.5,1\nDA:5,0,b3e1f\nend_of_record\n";
+    expect(parseLcov(text).files[0]!.lines).toEqual([
+      { number: 1, hits: 1 },
+      { number: 5, hits: 0 },
+    ]);
+  });
+
+  it("gives the line hits ascending by line, whatever order the records list them in", () => {
+    const text = "TN:a\nSF:a.js\nDA:9,1\nDA:2,0\nend_of_record\nTN:b\nSF:a.js\nDA:5,2\nDA:1,1\nend_of_record\n";
+    expect(parseLcov(text).files[0]!.lines!.map((l) => l.number)).toEqual([1, 2, 5, 9]);
   });
 });
