@@ -23,7 +23,8 @@ export interface PackageState {
   failedBuild?: string;
 }
 
-const FRAMING = /^=== (RUN|PAUSE|CONT|NAME|ATTR)\b/;
+// test2json's framing lines (its "updates"); Go 1.20+ also frames a test's end as "=== PASS  TestX".
+const FRAMING = /^=== (RUN|PAUSE|CONT|NAME|PASS|FAIL|SKIP|ATTR|ARTIFACTS)\b/;
 const VERDICT = /^\s*--- (PASS|FAIL|SKIP): /;
 const BINARY_DIED = /^(panic: |fatal error: |WARNING: DATA RACE)/m;
 

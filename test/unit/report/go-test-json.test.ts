@@ -93,7 +93,8 @@ describeFixtures("parseGoTestJson on real go test -json streams", () => {
     const [suite] = parseGoTestJson(readFixture("go/test-json/build-failed-go1.24.jsonl"));
     expect(suite!.tests).toEqual([]);
     expect(suite!.failedBuild).toBe("./directory_test.go:321:10: undefined: assert.foo");
-    expect(suite!.output).toContain("# example.com/internal/cacher [example.com/internal/cacher.test]");
+    // What the compiler printed (the build-output events), then go's FAIL line; the build-fail event adds nothing.
+    expect(suite!.output).toBe("# example.com/internal/cacher [example.com/internal/cacher.test]\n./directory_test.go:321:10: undefined: assert.foo\nFAIL\texample.com/internal/cacher [build failed]");
   });
 
   it("reads setup failures of several packages (setup-failed-go1.24.jsonl)", () => {
@@ -166,8 +167,96 @@ describe("parseGoTestJson edge cases", () => {
     expect(suite!.tests[2]!.failureMessage).toBe("test did not finish: the test binary exited");
   });
 
-  it("returns nothing for an empty stream or one without events", () => {
+  it("reads the plain FAIL line and stderr block of a package that old Go (< 1.24) could not build", () => {
+    const stream = [
+      event({ Action: "run", Test: "TestOK" }),
+      event({ Action: "pass", Test: "TestOK", Elapsed: 0 }),
+      event({ Action: "pass", Elapsed: 0.01 }),
+      "FAIL\texample.com/broken [build failed]",
+      "FAIL\texample.com/setup [setup failed]",
+      "",
+      "# example.com/broken",
+      "./broken.go:5:21: undefined: somepackage",
+      "",
+      "./broken.go:9:2: declared and not used: x",
+      "# example.com/setup",
+      "setup_test.go:1:1: expected 'package', found bad",
+    ].join("\n");
+    const suites = parseGoTestJson(stream);
+    expect(suites.map((s) => [s.name, s.failedBuild, s.tests.length])).toEqual([
+      ["example.com/p", undefined, 1],
+      ["example.com/broken", "./broken.go:5:21: undefined: somepackage", 0],
+      ["example.com/setup", "setup_test.go:1:1: expected 'package', found bad", 0],
+    ]);
+    // The compiler's lines as it printed them, then go's FAIL line.
+    expect(suites[1]!.output).toBe("# example.com/broken\n./broken.go:5:21: undefined: somepackage\n\n./broken.go:9:2: declared and not used: x\nFAIL\texample.com/broken [build failed]");
+  });
+
+  it("takes only go's whole FAIL line for a package that did not build, and never for one that has events", () => {
+    const stream = [
+      event({ Action: "output", Output: "ok\n" }),
+      event({ Action: "pass", Elapsed: 0.01 }),
+      "FAIL\texample.com/p [build failed]",
+      "note: FAIL\texample.com/quoted [build failed]",
+      "FAIL\texample.com/trailing [build failed] and more",
+    ].join("\n");
+    expect(parseGoTestJson(stream)).toEqual([{ name: "example.com/p", tests: [], durationSeconds: 0.01, output: "ok" }]);
+  });
+
+  it("passes a benchmark that logged and did not fail, in a package another benchmark failed (Go's test2json testdata bench, benchfail)", () => {
+    const stream = [
+      event({ Action: "start" }),
+      event({ Action: "output", Output: "BenchmarkFoo-8   \t2000000000\t         0.00 ns/op\n" }),
+      event({ Action: "output", Test: "BenchmarkFoo-8", Output: "--- BENCH: BenchmarkFoo-8\n" }),
+      event({ Action: "output", Test: "BenchmarkFoo-8", Output: "\tx_test.go:8: My benchmark\n" }),
+      event({ Action: "bench", Test: "BenchmarkFoo-8" }),
+      event({ Action: "output", Test: "BenchmarkBar", Output: "--- FAIL: BenchmarkBar\n" }),
+      event({ Action: "output", Test: "BenchmarkBar", Output: "\tx_test.go:12: too slow\n" }),
+      event({ Action: "fail", Test: "BenchmarkBar" }),
+      event({ Action: "output", Output: "FAIL\n" }),
+      event({ Action: "fail" }),
+    ].join("\n");
+    const [suite] = parseGoTestJson(stream);
+    expect(suite!.tests.map((t) => [t.name, t.status, t.failureMessage])).toEqual([
+      ["BenchmarkFoo-8", "passed", undefined],
+      ["BenchmarkBar", "failed", "x_test.go:12: too slow"],
+    ]);
+    expect(suite!.tests[0]!.output).toContain("x_test.go:8: My benchmark");
+  });
+
+  it("keeps a test's events after its end with that run: Go 1.20+ repeats the end as '=== PASS' (Go's test2json testdata framebig)", () => {
+    const stream = [
+      event({ Action: "run", Test: "TestIndex" }),
+      event({ Action: "output", Test: "TestIndex", Output: "=== RUN   TestIndex\n" }),
+      event({ Action: "output", Test: "TestIndex", Output: "--- PASS: TestIndex (0.00s)\n" }),
+      event({ Action: "pass", Test: "TestIndex" }),
+      event({ Action: "pass", Test: "TestIndex" }),
+      event({ Action: "output", Test: "TestIndex", Output: "=== PASS  TestIndex\n" }),
+      event({ Action: "pass" }),
+    ].join("\n");
+    const [suite] = parseGoTestJson(stream);
+    expect(suite!.tests).toEqual([{ name: "TestIndex", classname: "example.com/p", durationSeconds: 0, status: "passed", output: "--- PASS: TestIndex (0.00s)" }]);
+  });
+
+  it("takes only JSON objects with an Action for events", () => {
+    const notEvents = [JSON.stringify({ Package: "example.com/q", Output: "x\n" }), "42", "null", "[]", '"text"', "{broken"];
+    expect(parseGoTestJson(notEvents.join("\n"))).toEqual([]);
+  });
+
+  it("adds nothing for the fields an event leaves out (Output, Elapsed)", () => {
+    const stream = [
+      event({ Action: "run", Test: "TestA" }),
+      event({ Action: "output", Test: "TestA" }),
+      event({ Action: "pass", Test: "TestA" }),
+      event({ Action: "output" }),
+      event({ Action: "pass" }),
+    ].join("\n");
+    expect(parseGoTestJson(stream)).toEqual([{ name: "example.com/p", tests: [{ name: "TestA", classname: "example.com/p", durationSeconds: 0, status: "passed" }], durationSeconds: 0 }]);
+  });
+
+  it("returns nothing for an empty stream, one without events, or events of no package (test2json run without -p)", () => {
     expect(parseGoTestJson("")).toEqual([]);
+    expect(parseGoTestJson([{ Action: "start" }, { Action: "output", Output: "PASS\n" }, { Action: "pass" }].map((e) => JSON.stringify(e)).join("\n"))).toEqual([]);
     expect(parseGoTestJson("not json\n{broken")).toEqual([]);
   });
 });
