@@ -260,3 +260,98 @@ describe("parseGoTestJson edge cases", () => {
     expect(parseGoTestJson("not json\n{broken")).toEqual([]);
   });
 });
+
+/** One test's events as go test -json writes them: run, its output lines, then its end. */
+const testRun = (name: string, action: string, output: string[]) => [
+  event({ Action: "run", Test: name }),
+  ...[`=== RUN   ${name}`, ...output].map((line) => event({ Action: "output", Test: name, Output: `${line}\n` })),
+  event({ Action: action, Test: name, Elapsed: 0 }),
+];
+const oneRun = (...events: string[][]) => parseGoTestJson(events.flat().join("\n"))[0]!;
+
+describe("toSuite: what the output says that the events miss", () => {
+  it("dedents a failure's log lines as Go indents them: 4 spaces, 4 more for a message's later lines", () => {
+    const suite = oneRun(testRun("TestA", "fail", ["    a_test.go:5: want 1", "        got 2", "  ", "    a_test.go:6: second", "", "    a_test.go:7: third", "--- FAIL: TestA (0.00s)"]), [event({ Action: "fail" })]);
+    expect(suite.tests[0]!.failureMessage).toBe("a_test.go:5: want 1\n    got 2\n\na_test.go:6: second\n\na_test.go:7: third");
+  });
+
+  it("drops only the verdict lines, its own and its subtests', never log lines that quote one", () => {
+    const suite = oneRun(
+      testRun("TestA", "fail", ["    a_test.go:5: runner said --- FAIL: TestX (0.00s)", "    a_test.go:6: and === RUN   TestY", "--- FAIL: TestA (0.00s)", "    --- FAIL: TestA/sub (0.00s)"]),
+      [event({ Action: "fail" })],
+    );
+    expect(suite.tests[0]!.failureMessage).toBe("a_test.go:5: runner said --- FAIL: TestX (0.00s)\na_test.go:6: and === RUN   TestY");
+  });
+
+  it("passes a test whose log only mentions a panic: the runtime starts its report at a line's start", () => {
+    const suite = oneRun(testRun("TestA", "pass", ["    a_test.go:5: recovered panic: boom", "--- PASS: TestA (0.00s)"]), [event({ Action: "pass" })]);
+    expect(suite.tests[0]!.status).toBe("passed");
+  });
+
+  it("says Failed for a failure without a message, and 'a subtest failed' only when one of its own did", () => {
+    const suite = oneRun(
+      testRun("TestA", "fail", ["--- FAIL: TestA (0.00s)"]),
+      testRun("TestA/ok", "pass", []),
+      testRun("TestAB", "fail", []),
+      testRun("TestB", "fail", []),
+      testRun("TestB/broken", "fail", ["    b_test.go:9: broken"]),
+      [event({ Action: "fail" })],
+    );
+    expect(suite.tests.map((t) => [t.name, t.failureMessage])).toEqual([
+      ["TestA", "Failed"],
+      ["TestA/ok", undefined],
+      ["TestAB", "Failed"],
+      ["TestB", "a subtest failed"],
+      ["TestB/broken", "b_test.go:9: broken"],
+    ]);
+  });
+
+  it("gives a skip its reason only when the test logged one", () => {
+    const suite = oneRun(testRun("TestA", "skip", ["--- SKIP: TestA (0.00s)"]), testRun("TestB", "skip", ["    b_test.go:3: no database", "--- SKIP: TestB (0.00s)"]), [event({ Action: "pass" })]);
+    expect(suite.tests.map((t) => [t.status, t.skipMessage])).toEqual([
+      ["skipped", undefined],
+      ["skipped", "b_test.go:3: no database"],
+    ]);
+  });
+
+  it("adds a failed TestMain when the package failed after every test passed, with its output or a reason", () => {
+    const exited = oneRun(testRun("TestA", "pass", ["--- PASS: TestA (0.00s)"]), [event({ Action: "output", Output: "FAIL\texample.com/p\t0.01s\n" }), event({ Action: "fail" })]);
+    expect(exited.tests.map((t) => [t.name, t.status, t.failureMessage])).toEqual([
+      ["TestA", "passed", undefined],
+      ["TestMain", "failed", "FAIL\texample.com/p\t0.01s"],
+    ]);
+    const silent = oneRun(testRun("TestA", "pass", []), [event({ Action: "fail" })]);
+    expect(silent.tests[1]).toMatchObject({ name: "TestMain", status: "failed" });
+    expect(silent.tests[1]!.failureMessage).toBeTruthy();
+  });
+
+  it("reads coverage as Go prints it, with one decimal", () => {
+    const covered = (line: string) => oneRun([event({ Action: "output", Output: `${line}\n` }), event({ Action: "pass" })]).coveragePercent;
+    expect(covered("coverage: 100.0% of statements")).toBe(100);
+    expect(covered("coverage: 0.0% of statements")).toBe(0);
+    expect(covered("coverage: 66.7% of statements in ./...")).toBe(66.7);
+    expect(covered("coverage: [no statements]")).toBeUndefined();
+  });
+
+  it("takes the FailedBuild field for a build failure even when no output says so, and always names one (its first error, unindented)", () => {
+    const suite = oneRun([
+      JSON.stringify({ ImportPath: "example.com/p [example.com/p.test]", Action: "build-output", Output: "# example.com/p [example.com/p.test]\n" }),
+      JSON.stringify({ ImportPath: "example.com/p [example.com/p.test]", Action: "build-output", Output: "    \n\t./p_test.go:3:1: syntax error\n" }),
+      event({ Action: "fail", FailedBuild: "example.com/p [example.com/p.test]" }),
+    ]);
+    expect(suite).toMatchObject({ tests: [], failedBuild: "./p_test.go:3:1: syntax error" });
+    const unexplained = oneRun([event({ Action: "fail", FailedBuild: "example.com/p" })]);
+    expect(unexplained.failedBuild).toBeTruthy();
+    expect(unexplained.output).toBeUndefined();
+  });
+
+  it("names a build failure by go's own marker when no compiler output explains it, ignoring unrelated notes", () => {
+    const stream = ["go: downloading example.com/dep v1.0.0", event({ Action: "output", Output: "FAIL\texample.com/p [setup failed]\n" }), event({ Action: "fail" })];
+    expect(parseGoTestJson(stream.join("\n"))).toEqual([{ name: "example.com/p", tests: [], durationSeconds: 0, failedBuild: "[setup failed]", output: "FAIL\texample.com/p [setup failed]" }]);
+  });
+
+  it("finds old Go's compiler block of a test build, headed '# <pkg> [<pkg>.test]'", () => {
+    const stream = ["# example.com/p [example.com/p.test]", "./p_test.go:3:1: undefined: x", "# example.com/other", "other.go:1:1: bad", event({ Action: "output", Output: "FAIL\texample.com/p [build failed]\n" }), event({ Action: "fail" })];
+    expect(parseGoTestJson(stream.join("\n"))[0]).toMatchObject({ failedBuild: "./p_test.go:3:1: undefined: x", output: "# example.com/p [example.com/p.test]\n./p_test.go:3:1: undefined: x\nFAIL\texample.com/p [build failed]" });
+  });
+});
