@@ -38,10 +38,11 @@ export function parseGoTestJson(stream: string): TestSuiteResult[] {
   for (const line of stream.split("\n")) {
     const event = parseEvent(line);
     if (!event) {
-      if (line.trim()) loose.push(line);
+      loose.push(line);
       continue;
     }
-    if (event.Action === "build-output" && event.ImportPath) {
+    // Go 1.24+ build events (build-output, then build-fail) name the package by ImportPath, never by Package.
+    if (event.ImportPath) {
       buildOutput.set(event.ImportPath, (buildOutput.get(event.ImportPath) ?? "") + (event.Output ?? ""));
       continue;
     }
@@ -50,11 +51,10 @@ export function parseGoTestJson(stream: string): TestSuiteResult[] {
     const test = event.Test ? caseOf(state, event.Test, event.Action === "run") : undefined;
     switch (event.Action) {
       case "output":
-      case "bench": // Go 1.20+: benchmark log lines.
-        if (test) test.output += event.Output ?? "";
-        else state.output += event.Output ?? "";
+        (test ?? state).output += event.Output ?? "";
         break;
       case "pass":
+      case "bench": // a benchmark that logged (b.Log) and did not fail
       case "fail":
       case "skip":
         if (test) {
@@ -63,7 +63,7 @@ export function parseGoTestJson(stream: string): TestSuiteResult[] {
         } else {
           state.action = event.Action;
           state.elapsed = event.Elapsed ?? 0;
-          if (event.FailedBuild) state.failedBuild = event.FailedBuild;
+          state.failedBuild = event.FailedBuild;
         }
         break;
       // start, run, pause, cont, attr (Go 1.25 t.Attr): nothing to record.
@@ -73,23 +73,22 @@ export function parseGoTestJson(stream: string): TestSuiteResult[] {
   for (const line of loose) {
     const failed = LOOSE_BUILD_FAIL.exec(line);
     if (!failed || packages.has(failed[1]!)) continue;
-    const state = pkg(failed[1]!);
-    state.action = "fail";
-    state.output = `${line}\n`;
+    pkg(failed[1]!).output = line; // the "[build failed]" in it makes the suite one that did not build
   }
   return [...packages.values()].map((state) => toSuite(state, buildOutput, loose));
 }
 
 const LOOSE_BUILD_FAIL = /^FAIL\t(\S+) \[(?:build|setup) failed\]$/;
 
+/** Every test2json and `go build -json` event has an Action; other lines, JSON or not, are not events. */
 function parseEvent(line: string): GoTestEvent | undefined {
-  if (!line.startsWith("{")) return undefined;
   try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === "object" && value !== null && "Action" in value ? (value as GoTestEvent) : undefined;
+    const value = Object(JSON.parse(line)) as GoTestEvent; // null or a number: an object without an Action
+    if (typeof value.Action === "string") return value;
   } catch {
-    return undefined;
+    // not JSON: a compiler error or a note of the go command
   }
+  return undefined;
 }
 
 /** A `run` event for a test that already finished starts a new case (`-count=N` runs each test N times). */

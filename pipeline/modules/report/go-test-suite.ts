@@ -23,12 +23,13 @@ export interface PackageState {
   failedBuild?: string;
 }
 
-const FRAMING = /^=== (RUN|PAUSE|CONT|NAME|ATTR)\b/;
+// test2json's framing lines (its "updates"); Go 1.20+ also frames a test's end as "=== PASS  TestX".
+const FRAMING = /^=== (RUN|PAUSE|CONT|NAME|PASS|FAIL|SKIP|ATTR|ARTIFACTS)\b/;
 const VERDICT = /^\s*--- (PASS|FAIL|SKIP): /;
 const BINARY_DIED = /^(panic: |fatal error: |WARNING: DATA RACE)/m;
 
 /** Builds the suite; `buildOutput` holds Go 1.24+ build-output by ImportPath, `loose` the stream's non-JSON lines. */
-export function toSuite(state: PackageState, buildOutput: Map<string, string>, loose: string[]): TestSuiteResult {
+export function toSuite(state: PackageState, buildOutput: ReadonlyMap<string | undefined, string>, loose: string[]): TestSuiteResult {
   const packageFailed = state.action === "fail";
   const tests = state.cases.map((c) => toCase(c, state.name, packageFailed));
   for (const test of tests) {
@@ -39,14 +40,16 @@ export function toSuite(state: PackageState, buildOutput: Map<string, string>, l
   }
   const output = clean(state.output);
   const suite: TestSuiteResult = { name: state.name, tests, durationSeconds: state.elapsed };
-  const coverage = /coverage: (\d+(?:\.\d+)?)% of statements/.exec(state.output);
+  // Go prints it with one decimal ("coverage: %.1f%% of statements", internal/coverage/cformat).
+  const coverage = /coverage: (\d+\.\d)% of statements/.exec(state.output);
   if (coverage) suite.coveragePercent = Number(coverage[1]);
   const buildMarker = /\[(build|setup) failed\]/.exec(output);
   if (state.failedBuild !== undefined || buildMarker) {
-    const log = buildOutput.get(state.failedBuild ?? "") ?? looseBlock(loose, state.name);
+    const log = buildOutput.get(state.failedBuild) ?? looseBlock(loose, state.name);
     const firstError = log?.split("\n").find((l) => l.trim() && !l.startsWith("#"));
     suite.failedBuild = firstError?.trim() ?? buildMarker?.[0] ?? "[build failed]";
-    suite.output = [log?.trim(), output].filter(Boolean).join("\n");
+    const shown = [log?.trim(), output].filter(Boolean).join("\n");
+    if (shown) suite.output = shown;
     return suite;
   }
   if (output) suite.output = output;
@@ -59,8 +62,10 @@ export function toSuite(state: PackageState, buildOutput: Map<string, string>, l
 }
 
 function toCase(state: CaseState, classname: string, packageFailed: boolean): TestCaseResult {
-  const output = clean(state.output);
-  const message = dedent(output.split("\n").filter((l) => !VERDICT.test(l)).join("\n"));
+  const lines = unframed(state.output);
+  const output = lines.join("\n").trim();
+  // From the lines as printed: trimming first would take the first line's indentation.
+  const message = dedent(lines.filter((l) => !VERDICT.test(l)));
   const died = BINARY_DIED.exec(output);
   const test: TestCaseResult = { name: state.name, classname, durationSeconds: state.elapsed, status: "passed" };
   if (output) test.output = output;
@@ -76,18 +81,17 @@ function toCase(state: CaseState, classname: string, packageFailed: boolean): Te
   return test;
 }
 
-function clean(output: string): string {
-  return output
-    .split("\n")
-    .filter((l) => !FRAMING.test(l))
-    .join("\n")
-    .trim();
+function unframed(output: string): string[] {
+  return output.split("\n").filter((l) => !FRAMING.test(l));
 }
 
-function dedent(text: string): string {
-  const lines = text.split("\n");
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
-  return Number.isFinite(indent) ? lines.map((l) => l.slice(indent)).join("\n").trim() : text.trim();
+function clean(output: string): string {
+  return unframed(output).join("\n").trim();
+}
+
+function dedent(lines: string[]): string {
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.search(/\S/)));
+  return Number.isFinite(indent) ? lines.map((l) => l.slice(indent)).join("\n").trim() : ""; // blank text has no indent
 }
 
 /** Go < 1.24 prints build errors on stderr as "# <pkg>" then the errors. */

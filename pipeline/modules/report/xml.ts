@@ -45,7 +45,7 @@ export function parseXml(xml: string): XmlElement {
   const stack: XmlElement[] = [root];
   const top = () => stack[stack.length - 1]!;
   let i = 0;
-  while (i < xml.length) {
+  for (;;) {
     const lt = xml.indexOf("<", i);
     const textEnd = lt === -1 ? xml.length : lt;
     if (textEnd > i) appendText(top(), decodeEntities(xml.slice(i, textEnd)));
@@ -99,7 +99,9 @@ function skipDoctype(xml: string, from: number): number {
 }
 
 const NAME = /[^\s/>=]+/y;
-const ATTRIBUTE = /\s*([^\s/>=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+// XML 1.0 STag: whitespace before every attribute, and may be before the end.
+const ATTRIBUTE = /\s+([^\s/>=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+const TAG_END = /\s*(\/?)>/y;
 
 function readStartTag(xml: string, from: number): { element: XmlElement; selfClosing: boolean; end: number } {
   NAME.lastIndex = from + 1;
@@ -111,13 +113,13 @@ function readStartTag(xml: string, from: number): { element: XmlElement; selfClo
     ATTRIBUTE.lastIndex = i;
     const match = ATTRIBUTE.exec(xml);
     if (!match) break;
-    element.attributes[match[1]!] = decodeEntities(match[2] ?? match[3] ?? "");
+    element.attributes[match[1]!] = decodeEntities(match[2] ?? match[3]!); // one of the two quotings matched
     i = ATTRIBUTE.lastIndex;
   }
-  while (i < xml.length && /\s/.test(xml[i]!)) i++;
-  if (xml.startsWith("/>", i)) return { element, selfClosing: true, end: i + 2 };
-  if (xml[i] === ">") return { element, selfClosing: false, end: i + 1 };
-  throw new XmlError(`malformed start tag <${name}>`, from);
+  TAG_END.lastIndex = i;
+  const end = TAG_END.exec(xml);
+  if (!end) throw new XmlError(`malformed start tag <${name}>`, from);
+  return { element, selfClosing: end[1] === "/", end: TAG_END.lastIndex };
 }
 
 /** The direct child elements of `element`, optionally only those named `name`. */
