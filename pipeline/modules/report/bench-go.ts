@@ -1,3 +1,4 @@
+import { benchmarkKey } from "./bench-baseline.js";
 import type { BenchmarkSamples } from "./model.js";
 
 /**
@@ -36,13 +37,11 @@ export function parseGoBench(text: string): BenchmarkSamples[] {
       const value = Number(fields[i]);
       const unit = fields[i + 1]!;
       if (!Number.isFinite(value)) break;
-      const key = `${pkg ?? ""}\u0000${name}\u0000${unit}`;
-      let entry = byKey.get(key);
-      if (!entry) {
-        entry = { name, unit, samples: [], ...(pkg ? { package: pkg } : {}) };
-        byKey.set(key, entry);
-      }
+      const measured: BenchmarkSamples = { name, unit, samples: [], ...(pkg ? { package: pkg } : {}) };
+      const key = benchmarkKey(measured);
+      const entry = byKey.get(key) ?? measured;
       entry.samples.push(value);
+      byKey.set(key, entry);
     }
   }
   return [...byKey.values()];
