@@ -51,7 +51,7 @@ export function testVerdict(evidence: TestEvidence): StageVerdict {
   let gateFailed = false;
 
   if (evidence.coverage) {
-    const coverage = underFolder(evidence.coverage, evidence.projectFolder ?? ".");
+    const coverage = underFolder(evidence.coverage, evidence.projectFolder ?? "");
     const threshold = evidence.coverageThreshold ?? 0;
     const gate = coverageGate(coverage.percent, threshold);
     details.push(gate.message);

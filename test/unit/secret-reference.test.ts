@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isSecretReference, shownReference } from "../../cli/secret-reference.js";
+import { isSecretReference, notAReferenceMessage, shownReference } from "../../cli/secret-reference.js";
 
 /**
  * What `dagger call` takes for a Secret argument: a whole value of the form
@@ -41,5 +41,18 @@ describe("shownReference", () => {
     expect(shownReference("file://.npmrc")).toBe("file://.npmrc");
     expect(shownReference("cmd://echo hunter2")).toBe("cmd://…");
     expect(shownReference("cmd://printf '%s'\nhunter2")).toBe("cmd://…");
+  });
+
+  it("hides only a reference whose scheme is cmd://, not a file path that merely contains one", () => {
+    expect(shownReference("file://secrets/cmd://token")).toBe("file://secrets/cmd://token");
+  });
+});
+
+describe("notAReferenceMessage", () => {
+  it("names the flag, what it takes, and the corrected flag, on a headline and a Fix line", () => {
+    expect(notAReferenceMessage("--registry-token", "--registry-token env://REGISTRY_TOKEN").split("\n")).toEqual([
+      "--registry-token takes a secret reference (env://NAME, file://path or cmd://command), never the secret itself.",
+      "  Fix: put the secret in an environment variable or a file and pass --registry-token env://REGISTRY_TOKEN (or file://path).",
+    ]);
   });
 });

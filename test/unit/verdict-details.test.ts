@@ -112,3 +112,49 @@ describe("benchVerdict's lines", () => {
     expect(v.reports["bench/comparison.md"]).toContain("| Parse | ns/op |");
   });
 });
+
+describe("the verdicts' edges the summary shows", () => {
+  const coverage = { linesCovered: 9, linesValid: 10, percent: 90, files: [{ path: "app.py", covered: 9, total: 10 }] };
+
+  it("keeps coverage paths as the tool wrote them for a project at the repository's root", () => {
+    const v = testVerdict({ stage: "test", run: run(0), suites: [suite("s", [test("A", "passed")])], coverage, coverageThreshold: 80 });
+    expect(v.reports["test/coverage.cobertura.xml"]).toContain('filename="app.py"');
+  });
+
+  it("says nothing of a coverage provider when no gate asks for coverage", () => {
+    const v = testVerdict({ stage: "test", run: run(0), suites: [suite("s", [test("A", "passed")])], coverageThreshold: 0, noCoverageProvider: "add @vitest/coverage-v8" });
+    expect(v.details).toEqual(["1 test: 1 passed, 0 failed, 0 skipped"]);
+  });
+
+  it("names where a lint command ran, and a timed-out one by its timeout", () => {
+    const timedOut: ToolRun = { ...run(124), argv: ["go", "vet", "./..."], timedOutSeconds: 60 };
+    const v = lintVerdict([{ run: timedOut, where: "module api", errorLines: [] }, { run: { ...run(0), argv: ["gofmt", "-l", "."] }, where: "module api" }]);
+    expect(v.details).toEqual(["go vet ./... in module api: problems found", "gofmt -l . in module api: clean"]);
+    expect(v.errorLines).toEqual(["go vet ./... timed out after 1m (the stage's timeout): stopped, with the output so far in module api"]);
+    expect(v.reports["lint/output.txt"]).toContain("$ go vet ./... in module api\n");
+  });
+
+  it("skips a bench run that measured nothing with no error line", () => {
+    expect(benchVerdict({ run: run(0), current: [], gate: { count: 6, thresholdPercent: 10, alpha: 0.05, baselinePath: "b.json", baselineText: undefined } }).errorLines).toEqual([]);
+  });
+});
+
+describe("benchVerdict's gate options", () => {
+  const samples = (center: number) => [0.99, 1, 1.01, 0.98, 1.02, 1].map((f) => f * center);
+  const baselineText = serializeBaseline([{ name: "Parse", unit: "ns/op", samples: samples(100) }]);
+  const gate = { count: 6, thresholdPercent: 10, alpha: 0.05, baselinePath: "b.json", baselineText };
+  const slower = (factor: number) => [{ name: "Parse", unit: "ns/op", samples: samples(100 * factor) }];
+
+  it("fails a significant slowdown beyond the threshold with the gate's message as its error line", () => {
+    const v = benchVerdict({ run: run(0), current: slower(1.3), gate });
+    expect(v.status).toBe("failed");
+    expect(v.errorLines).toEqual([v.details[1]]);
+    expect(v.errorLines[0]).toMatch(/^1 benchmark regression: Parse ns\/op \+30\.00% /);
+  });
+
+  it("passes the same slowdown under a larger threshold, or a smaller alpha than its p", () => {
+    expect(benchVerdict({ run: run(0), current: slower(1.3), gate: { ...gate, thresholdPercent: 31 } }).status).toBe("passed");
+    // 6 + 6 fully separated: p = 2/924 (exact, with the samples' ties).
+    expect(benchVerdict({ run: run(0), current: slower(1.3), gate: { ...gate, alpha: 0.001 } }).status).toBe("passed");
+  });
+});

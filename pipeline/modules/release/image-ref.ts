@@ -19,8 +19,8 @@ export function parseImageName(image: string): { registry: string; repository: s
   // Like docker (splitDockerDomain): the first part is a registry when it looks like a host
   // (a dot, a port, localhost) or has upper case, which no repository component may have.
   const slash = image.indexOf("/");
-  const first = image.slice(0, Math.max(slash, 0));
-  const onHost = slash !== -1 && (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase());
+  const first = image.slice(0, Math.max(slash, 0)); // "" without a slash: no host
+  const onHost = first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase();
   const path = onHost ? image.slice(slash + 1) : image;
   if ((onHost && !DOMAIN.test(first)) || !PATH.test(path)) {
     throw new ImageNameError(

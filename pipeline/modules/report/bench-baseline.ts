@@ -62,7 +62,7 @@ export function parseBaseline(text: string, fileName: string): BenchmarkSamples[
     const { name, unit, samples, package: pkg } = b as Record<string, unknown>;
     if (typeof name !== "string" || !name) return fail(`${at}.name must be a non-empty string`);
     if (typeof unit !== "string" || !unit) return fail(`${at}.unit must be a non-empty string (e.g. "ns/op")`);
-    if (!Array.isArray(samples) || !samples.every((s) => typeof s === "number" && Number.isFinite(s))) {
+    if (!Array.isArray(samples) || !samples.every((s) => Number.isFinite(s))) {
       return fail(`${at}.samples (${name}) must be an array of finite numbers`);
     }
     if (pkg !== undefined && typeof pkg !== "string") return fail(`${at}.package must be a string`);

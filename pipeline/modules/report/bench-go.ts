@@ -1,3 +1,4 @@
+import { benchmarkKey } from "./bench-baseline.js";
 import type { BenchmarkSamples } from "./model.js";
 
 /**
@@ -20,28 +21,27 @@ export function parseGoBench(text: string): BenchmarkSamples[] {
   const byKey = new Map<string, BenchmarkSamples>();
   let pkg: string | undefined;
   for (const raw of joinJsonOutput(text).split("\n")) {
+    // Trimmed, so the greedy \s* and \s+ below leave no space around the captures.
     const line = raw.trim();
     const config = CONFIG.exec(line);
     if (config) {
-      if (config[1] === "pkg") pkg = config[2]!.trim() || undefined;
+      if (config[1] === "pkg") pkg = config[2] || undefined;
       continue;
     }
     const result = RESULT.exec(line);
     if (!result) continue;
     const name = result[1]!.replace(/-\d+$/, "") || result[1]!;
-    const fields = result[3]!.trim().split(/\s+/);
+    const fields = result[3]!.split(/\s+/);
     // The rest is value/unit pairs: "123 ns/op 16 B/op 1 allocs/op 450.2 MB/s 3 custom-unit".
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const value = Number(fields[i]);
       const unit = fields[i + 1]!;
       if (!Number.isFinite(value)) break;
-      const key = `${pkg ?? ""}\u0000${name}\u0000${unit}`;
-      let entry = byKey.get(key);
-      if (!entry) {
-        entry = { name, unit, samples: [], ...(pkg ? { package: pkg } : {}) };
-        byKey.set(key, entry);
-      }
+      const measured: BenchmarkSamples = { name, unit, samples: [], ...(pkg ? { package: pkg } : {}) };
+      const key = benchmarkKey(measured);
+      const entry = byKey.get(key) ?? measured;
       entry.samples.push(value);
+      byKey.set(key, entry);
     }
   }
   return [...byKey.values()];

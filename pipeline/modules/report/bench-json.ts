@@ -11,9 +11,9 @@ import type { BenchmarkSamples } from "./model.js";
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const numbers = (v: unknown): number[] | undefined =>
-  Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number" && Number.isFinite(x)) ? (v as number[]) : undefined;
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+// Number.isFinite is false for anything but a finite number (it does not convert, unlike isFinite).
+const numbers = (v: unknown): number[] | undefined => (Array.isArray(v) && v.length > 0 && v.every((x) => Number.isFinite(x)) ? (v as number[]) : undefined);
+const num = (v: unknown): number | undefined => (Number.isFinite(v) ? (v as number) : undefined);
 
 function parseJson(text: string, format: string): unknown {
   try {
@@ -61,7 +61,7 @@ export function parseVitestBench(text: string): BenchmarkSamples[] {
   return report.files.filter(isObject).flatMap((file) =>
     (Array.isArray(file.groups) ? file.groups : []).filter(isObject).flatMap((group) =>
       (Array.isArray(group.benchmarks) ? group.benchmarks : []).filter(isObject).map((b) => ({
-        name: `${nameOf(group.fullName, "")} > ${nameOf(b.name)}`,
+        name: group.fullName === undefined ? nameOf(b.name) : `${nameOf(group.fullName)} > ${nameOf(b.name)}`,
         unit: "ms",
         samples: numbers(b.samples) ?? single(num(b.median) ?? num(b.mean)),
       })),
@@ -71,7 +71,7 @@ export function parseVitestBench(text: string): BenchmarkSamples[] {
 
 const single = (value: number | undefined): number[] => (value === undefined ? [] : [value]);
 
-/** A JSON field as a name: strings and numbers as they are, anything else as `fallback`. */
-function nameOf(value: unknown, fallback = "?"): string {
-  return typeof value === "string" || typeof value === "number" ? String(value) : fallback;
+/** A JSON field as a name: strings and numbers as they are, anything else as "?". */
+function nameOf(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" ? String(value) : "?";
 }

@@ -72,7 +72,7 @@ export function compareBenchmarks(baseline: readonly BenchmarkSamples[], current
     const result = { ...row, baseMedian, currentMedian, deltaPercent, pValue: p, n };
     const allEqual = [...old.samples, ...cur.samples].every((v) => v === old.samples[0]);
     if (allEqual) return { ...result, verdict: "no-change" };
-    if (n[0] < minSamples || n[1] < minSamples || !(p < alpha) || deltaPercent === null) return { ...result, verdict: "insignificant" };
+    if (n[0] < minSamples || n[1] < minSamples || !(p < alpha)) return { ...result, verdict: "insignificant" };
     if (Math.abs(deltaPercent) <= options.thresholdPercent) return { ...result, verdict: "no-change" };
     const worse = higherIsBetter(cur.unit) ? deltaPercent < 0 : deltaPercent > 0;
     return { ...result, verdict: worse ? "regression" : "improvement" };

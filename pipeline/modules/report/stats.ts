@@ -7,7 +7,7 @@
 
 /** The median; NaN for an empty sample. */
 export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
+  // Empty: (undefined + undefined) / 2 is NaN.
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -79,7 +79,8 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
   const u = uSmallDoubled / 2;
   if (groups.length === 1) return { u, p: 1, method: "exact" };
   const ties = groups.some((g) => g.size > 1);
-  if ((!ties && n1 <= EXACT_LIMIT && n2 <= EXACT_LIMIT) || (ties && n1 <= TIES_EXACT_LIMIT && n2 <= TIES_EXACT_LIMIT)) {
+  const exactLimit = ties ? TIES_EXACT_LIMIT : EXACT_LIMIT;
+  if (n1 <= exactLimit && n2 <= exactLimit) {
     if (uSmallDoubled === n1 * n2) return { u, p: 1, method: ties ? "exact-ties" : "exact" };
     // Both tails at the observed rank sum: with ties the null distribution is
     // not symmetric, so reflecting one tail would make p depend on the order
@@ -90,10 +91,9 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
   const n = n1 + n2;
   const tieCorrection = groups.reduce((s, g) => s + g.size ** 3 - g.size, 0);
   const sigma = Math.sqrt((n1 * n2 * (n + 1 - tieCorrection / (n * (n - 1)))) / 12);
-  let numerator = u - (n1 * n2) / 2;
-  numerator -= Math.sign(numerator) * 0.5;
-  const z = numerator / sigma;
-  return { u, p: 2 * Math.min(normalCdf(z), 1 - normalCdf(z)), method: "normal" };
+  // u is the smaller U, so u - n1*n2/2 <= 0 (a multiple of 0.5): corrected for continuity towards 0, never past it.
+  const z = Math.min(u - (n1 * n2) / 2 + 0.5, 0) / sigma;
+  return { u, p: 2 * normalCdf(z), method: "normal" };
 }
 
 /**
@@ -117,7 +117,7 @@ function exactTails(groups: { size: number; rank2: number }[], n1: number, r1Dou
         const from = ways[k - take]!;
         const factor = Math.exp(logChoose(g.size, take));
         const shift = take * g.rank2;
-        for (let sum = reach; sum >= 0; sum--) if (from[sum]) into[sum + shift]! += from[sum]! * factor;
+        for (let sum = reach; sum >= 0; sum--) into[sum + shift]! += from[sum]! * factor;
       }
     }
     reach += g.size * g.rank2;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseImageName } from "../../../pipeline/modules/release/image-ref.js";
+import { ImageNameError, parseImageName } from "../../../pipeline/modules/release/image-ref.js";
 import { parseReleaseTag } from "../../../pipeline/modules/release/semver.js";
 
 /**
@@ -141,5 +141,18 @@ describe("image names (distribution reference grammar)", () => {
     "my_org.io/app",
   ])("rejects %j", (image) => {
     expect(() => parseImageName(image)).toThrow(/is not an image name/);
+  });
+
+  it("rejects with an ImageNameError coded RELEASE_IMAGE_INVALID, naming release.image and the fix", () => {
+    const error = (() => {
+      try {
+        parseImageName("Acme");
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ImageNameError);
+    expect(error).toMatchObject({ name: "ImageNameError", code: "RELEASE_IMAGE_INVALID" });
+    expect((error as Error).message).toBe('release.image "Acme" is not an image name.\n  Fix: write it without tag or digest, in lower case, like ghcr.io/acme/go-service.');
   });
 });

@@ -71,6 +71,18 @@ describe("serializeBaseline / parseBaseline", () => {
     expect(order([...mixed].reverse())).toEqual(expected);
   });
 
+  it("sorts a package or name before the longer ones it begins (a before a-b, X before X-2), no package first", () => {
+    const list: BenchmarkSamples[] = [
+      { name: "X", unit: "ns/op", package: "9fans.net/go", samples: [1] },
+      { name: "X-2", unit: "ns/op", package: "a", samples: [1] },
+      { name: "X", unit: "ns/op", package: "a-b", samples: [1] },
+      { name: "X", unit: "ns/op", package: "a", samples: [1] },
+      { name: "X", unit: "ns/op", samples: [1] },
+    ];
+    const order = parseBaseline(serializeBaseline(list), "b.json").map((b) => `${b.package ?? "-"} ${b.name}`);
+    expect(order).toEqual(["- X", "9fans.net/go X", "a X", "a X-2", "a-b X"]);
+  });
+
   it("throws a BaselineError with a stable code", () => {
     try {
       parseBaseline("{}", "b.json");

@@ -79,3 +79,76 @@ describe("parseGoBench", () => {
     ]);
   });
 });
+
+// The format: https://go.dev/design/14313-benchmark-format ("Benchmark" then the name, the iteration
+// count, then value/unit pairs separated by runs of spaces; config lines "key: value", the key lower case).
+describe("parseGoBench, by the benchmark format", () => {
+  const ns = (name: string, samples: number[], pkg?: string) => ({ name, unit: "ns/op", samples, ...(pkg ? { package: pkg } : {}) });
+
+  it("separates fields by any run of spaces and tabs", () => {
+    expect(parseGoBench("pkg:\t  example.com/a\nBenchmarkX-8 \t 10    5  \t ns/op   16\tB/op")).toEqual([
+      ns("X", [5], "example.com/a"),
+      { name: "X", unit: "B/op", package: "example.com/a", samples: [16] },
+    ]);
+  });
+
+  it("reads lines ended by CRLF as lines ended by LF", () => {
+    expect(parseGoBench("pkg: example.com/a\r\nBenchmarkX-8\t10\t5 ns/op\r\nBenchmarkX-8\t10\t6 ns/op\r\n")).toEqual([ns("X", [5, 6], "example.com/a")]);
+  });
+
+  it("reads only lines that begin with Benchmark or a lower-case key as results or config", () => {
+    const text = "pkg: a\n--- BENCH: pkg: b\nlog BenchmarkY-8 10 7 ns/op\nBenchmarkX-8 10 5 ns/op";
+    expect(parseGoBench(text)).toEqual([ns("X", [5], "a")]);
+  });
+
+  it("keeps a colon in a sub-benchmark's name, which no config key starts with", () => {
+    expect(parseGoBench("BenchmarkEncode/format:json-8 10 5 ns/op")).toEqual([ns("Encode/format:json", [5])]);
+  });
+
+  it("strips only the trailing -N, keeping a -N inside a sub-benchmark's name", () => {
+    expect(parseGoBench("BenchmarkSum/n-10-8 10 5 ns/op\nBenchmarkSum/n-10 10 6 ns/op").map((b) => [b.name, b.samples])).toEqual([
+      ["Sum/n-10", [5]],
+      ["Sum/n", [6]],
+    ]);
+  });
+
+  it("reads value/unit pairs up to a value that is not a number, and drops a value without a unit", () => {
+    expect(parseGoBench("BenchmarkX 10 5 ns/op 7")).toEqual([ns("X", [5])]);
+    expect(parseGoBench("BenchmarkX 10 5 ns/op fast x 3 B/op")).toEqual([ns("X", [5])]);
+  });
+
+  it("forgets the package at a pkg line without a value", () => {
+    expect(parseGoBench("pkg: a\npkg:\nBenchmarkX 10 5 ns/op")).toEqual([ns("X", [5])]);
+  });
+});
+
+describe("parseGoBench on a go test -json stream", () => {
+  const event = (fields: Record<string, string>) => JSON.stringify({ Time: "2026-11-23T00:16:23Z", ...fields });
+
+  it("reads the output events of each package in order, skipping events without output and lines that are no event", () => {
+    const stream = [
+      "", // a leading blank line (stderr merged in front) still leaves a JSON stream
+      event({ Action: "start", Package: "a" }),
+      event({ Action: "output", Package: "a", Output: "pkg: a\n" }),
+      event({ Action: "run", Package: "a", Test: "BenchmarkX" }),
+      event({ Action: "output", Package: "a", Output: "BenchmarkX-2   \t" }),
+      "# a stderr line",
+      event({ Action: "output", Package: "a", Output: " 100\t 5 ns/op\n" }),
+      event({ Action: "pass", Package: "a" }),
+    ].join("\n");
+    expect(parseGoBench(stream)).toEqual([{ name: "X", unit: "ns/op", package: "a", samples: [5] }]);
+  });
+
+  it("joins the output of events that name no package as one text", () => {
+    const stream = [event({ Action: "output", Output: "BenchmarkX-2 \t" }), event({ Action: "output", Output: " 100\t 5 ns/op\n" })].join("\n");
+    expect(parseGoBench(stream)).toEqual([{ name: "X", unit: "ns/op", samples: [5] }]);
+  });
+
+  it("starts each package's text on a line of its own, even when the one before stopped mid-line", () => {
+    const stream = [event({ Action: "output", Package: "a", Output: "pkg: a\nBenchmarkX-2 \t 100\t 5 ns/op" }), event({ Action: "output", Package: "b", Output: "pkg: b\nBenchmarkX-2 \t 100\t 6 ns/op\n" })].join("\n");
+    expect(parseGoBench(stream).map((b) => [b.package, b.samples])).toEqual([
+      ["a", [5]],
+      ["b", [6]],
+    ]);
+  });
+});

@@ -71,3 +71,50 @@ describe("parseVitestBench", () => {
     expect(() => parseVitestBench("{}")).toThrow("not a vitest bench JSON report: no `files` array");
   });
 });
+
+describe("what a report's fields may hold", () => {
+  it("takes raw samples only when there is at least one and every one is a finite number, else the summary", () => {
+    // JSON.parse reads 1e999 as Infinity: not a timing.
+    const withData = (data: string) => parsePytestBenchmark(`{"benchmarks": [{"name": "t", "stats": {"median": 2, "data": ${data}}}]}`)[0]!.samples;
+    expect(withData("[1, 3]")).toEqual([1, 3]);
+    expect(withData("[]")).toEqual([2]);
+    expect(withData('[1, "3"]')).toEqual([2]);
+    expect(withData("[1, 1e999]")).toEqual([2]);
+    expect(withData("[1e999]")).toEqual([2]);
+  });
+
+  it("passes over a summary value that is not a finite number to the next one, and keeps no sample when none is", () => {
+    expect(parsePytestBenchmark('{"benchmarks": [{"name": "t", "stats": {"median": 1e999, "mean": 3}}]}')[0]!.samples).toEqual([3]);
+    expect(parsePytestBenchmark('{"benchmarks": [{"name": "t", "stats": {"median": "2", "mean": 3}}]}')[0]!.samples).toEqual([3]);
+    expect(parsePytestBenchmark('{"benchmarks": [{"name": "t"}]}')).toEqual([{ name: "t", unit: "s", samples: [] }]);
+    expect(parseTinybench('[{"name": "t", "result": {"p50": 1e999, "median": 4}}]')[0]!.samples).toEqual([4]);
+  });
+
+  it("names a benchmark by a string or number field, and `?` otherwise", () => {
+    const names = parsePytestBenchmark('{"benchmarks": [{"name": 7}, {"name": {"x": 1}}, {"stats": {}}, {"name": "n", "fullname": "f::n"}]}').map((b) => b.name);
+    expect(names).toEqual(["7", "?", "?", "f::n"]);
+  });
+
+  it("skips entries that are not objects, wherever a list of them is expected", () => {
+    expect(parsePytestBenchmark('{"benchmarks": [null, 3, "x", [1], {"name": "t", "stats": {"median": 1}}]}')).toEqual([{ name: "t", unit: "s", samples: [1] }]);
+    expect(parseTinybench('[null, 3, {"name": "t", "result": {"samples": [1]}}]')).toEqual([{ name: "t", unit: "ms", samples: [1] }]);
+    const vitest = { files: [null, 1, { groups: [null, { fullName: "g", benchmarks: [null, 2, { name: "b", median: 5 }] }] }, { groups: "none" }, { groups: [{ fullName: "h", benchmarks: {} }] }] };
+    expect(parseVitestBench(JSON.stringify(vitest))).toEqual([{ name: "g > b", unit: "ms", samples: [5] }]);
+  });
+
+  it("names a vitest benchmark by itself when its group has no name", () => {
+    const report = { files: [{ groups: [{ benchmarks: [{ name: "b", median: 5 }] }] }] };
+    expect(parseVitestBench(JSON.stringify(report))).toEqual([{ name: "b", unit: "ms", samples: [5] }]);
+  });
+
+  it("says which report it expected and what JSON.parse found wrong with text that is not JSON", () => {
+    for (const [parse, format] of [[parsePytestBenchmark, "pytest-benchmark"], [parseTinybench, "tinybench"], [parseVitestBench, "vitest bench"]] as const) {
+      expect(() => parse("nope")).toThrow(new RegExp(`^not a ${format} JSON report: .*JSON`));
+    }
+  });
+
+  it("refuses a pytest-benchmark or vitest report whose list is not an array", () => {
+    expect(() => parsePytestBenchmark('{"benchmarks": {"t": {}}}')).toThrow("not a pytest-benchmark JSON report: no `benchmarks` array");
+    expect(() => parseVitestBench('{"files": {}}')).toThrow("not a vitest bench JSON report: no `files` array");
+  });
+});

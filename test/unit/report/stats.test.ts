@@ -104,3 +104,41 @@ describe("median, medianConfidenceInterval, normalCdf", () => {
     expect(mannWhitneyU([1, 1], [1, 1, 2]).p).toBe(1);
   });
 });
+
+describe("mannWhitneyU's edges", () => {
+  it("refuses an empty sample on either side", () => {
+    expect(() => mannWhitneyU([], [1])).toThrow("mannWhitneyU needs two non-empty samples");
+    expect(() => mannWhitneyU([1], [])).toThrow("mannWhitneyU needs two non-empty samples");
+  });
+
+  it("gives p = 1 at the centre (U = n1*n2/2) with ties too, though the tie pattern's null distribution is not symmetric", () => {
+    // Enumerated tails at U = 6 of 12 are 0.4643 and 0.7857: doubled, 0.93 without benchstat's rule.
+    expect(mannWhitneyU([3, 0], [2, 1, 2, 1, 2, 2])).toEqual({ u: 6, p: 1, method: "exact-ties" });
+  });
+
+  it("uses the exact distribution only while both samples are within the limit: 50 without ties, 25 with", () => {
+    const distinct = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
+    const tied = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + (i >> 1));
+    expect(mannWhitneyU(distinct(50), distinct(5, 0.5)).method).toBe("exact");
+    expect(mannWhitneyU(distinct(51), distinct(5, 0.5)).method).toBe("normal");
+    expect(mannWhitneyU(distinct(5, 0.5), distinct(51)).method).toBe("normal");
+    expect(mannWhitneyU(tied(25), tied(5)).method).toBe("exact-ties");
+    expect(mannWhitneyU(tied(26), tied(5)).method).toBe("normal");
+    expect(mannWhitneyU(tied(5), tied(26)).method).toBe("normal");
+  });
+});
+
+describe("medianConfidenceInterval at other confidences", () => {
+  // Order statistics x(l) <= median < x(r) with probability P(l <= B < r), B ~ binomial(n, 1/2).
+  it("starts from the middle outcome, left of centre for an odd n, and stops once the confidence is reached", () => {
+    expect(medianConfidenceInterval([6, 5, 4, 3, 2, 1], 0.3)).toEqual({ lo: 3, hi: 4, confidence: expect.closeTo(20 / 64, 12) });
+    // Exactly 20/64 is enough: reaching the confidence stops the growth.
+    const reached = medianConfidenceInterval([1, 2, 3, 4, 5, 6], 0.3).confidence;
+    expect(medianConfidenceInterval([1, 2, 3, 4, 5, 6], reached)).toEqual({ lo: 3, hi: 4, confidence: reached });
+    expect(medianConfidenceInterval([1, 2, 3, 4, 5], 0.3)).toEqual({ lo: 2, hi: 3, confidence: expect.closeTo(10 / 32, 12) });
+  });
+
+  it("grows to the whole real line, both sides unbounded, when even every outcome but the extremes is not enough", () => {
+    expect(medianConfidenceInterval([1, 2, 3, 4, 5], 0.99)).toEqual({ lo: -Infinity, hi: Infinity, confidence: expect.closeTo(1, 12) });
+  });
+});

@@ -120,3 +120,61 @@ describe("formatDuration", () => {
     expect([formatDuration(0.44), formatDuration(59.94), formatDuration(119.6), formatDuration(undefined)]).toEqual(["0.4s", "59.9s", "2m 00s", "–"]);
   });
 });
+
+describe("the summary's limits, at their edges", () => {
+  const numbered = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} ${i}`);
+
+  it("keeps output of exactly 20 lines whole, and picks from 21", () => {
+    expect(pickErrorLines(numbered("step", 20).join("\n"))).toEqual(numbered("step", 20));
+    expect(pickErrorLines(numbered("step", 21).join("\n"))).toEqual(["...", ...numbered("step", 21).slice(1)]);
+  });
+
+  it("keeps exactly 20 error lines of long output without an ellipsis", () => {
+    const text = [...numbered("error", 20), ...numbered("step", 10)].join("\n");
+    expect(pickErrorLines(text)).toEqual(numbered("error", 20));
+  });
+
+  it("drops trailing spaces and CR line ends, and keeps the indentation", () => {
+    expect(pickErrorLines("  FAIL a  \r\nb\t\r\n")).toEqual(["  FAIL a", "b"]);
+  });
+
+  it("excerpts a failure's lines trimmed, and its last line alone when none looks like an error", () => {
+    expect(failureExcerpt("   Error: boom   \n  at x")).toEqual(["Error: boom"]);
+    expect(failureExcerpt("first\nsecond\n  want 2, got 3  \n")).toEqual(["want 2, got 3"]);
+  });
+
+  it("puts the notes under the title, before the verdict", () => {
+    const md = renderSummaryMarkdown([{ name: "lint", status: "passed", details: [] }], { notes: ["commit abc123"] });
+    expect(md.split("\n").slice(0, 5)).toEqual(["# Pipeline summary", "", "commit abc123", "", "**✅ Passed**: 1 of 1 stages passed"]);
+    expect(renderSummaryMarkdown([], { notes: [] }).split("\n").slice(0, 3)).toEqual(["# Pipeline summary", "", "**⏭ Nothing ran**: no stages, none passed"]);
+  });
+
+  it("says a skipped stage gave no reason when it has no detail, and lists only skipped stages there", () => {
+    const md = renderSummaryMarkdown([
+      { name: "bench", status: "skipped", details: [] },
+      { name: "lint", status: "passed", details: ["clean"] },
+    ]);
+    expect(md).toContain("\nSkipped: bench (no reason given)\n");
+  });
+
+  it("gives a stage a section for its details or its error lines, and none without either", () => {
+    const md = renderSummaryMarkdown(
+      [
+        { name: "lint", status: "passed", details: [] },
+        { name: "test", status: "failed", details: [], errorLines: ["boom"] },
+      ],
+      { headingLevel: 2 },
+    );
+    expect(md).not.toContain("### ✅ lint");
+    expect(md).toContain("### ❌ test\n\n\n```text\nboom\n```\n");
+  });
+
+  it("strips colours from the error lines it fences", () => {
+    const md = renderSummaryMarkdown([{ name: "test", status: "failed", details: [], errorLines: ["\u001b[31mFAIL\u001b[0m x"] }]);
+    expect(md).toContain("```text\nFAIL x\n```");
+  });
+
+  it("formats a minute as minutes, and an unknown or infinite duration as –", () => {
+    expect([formatDuration(59.9), formatDuration(60), formatDuration(65), formatDuration(NaN), formatDuration(Infinity)]).toEqual(["59.9s", "1m 00s", "1m 05s", "–", "–"]);
+  });
+});
