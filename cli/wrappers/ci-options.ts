@@ -5,6 +5,7 @@ import type { CiConfig } from "../../pipeline/src/config/ci-keys.js";
 import type { PipelineConfig } from "../../pipeline/src/config/schema.js";
 import { secretMount } from "../../pipeline/src/config/stage-keys.js";
 import { CliError } from "../errors.js";
+import { pathKind } from "../path-kind.js";
 
 /** What the wrappers are written from: pipeline.yaml's `ci` section, its stages' secrets and its projects. */
 export interface WrapperInputs {
@@ -13,6 +14,8 @@ export interface WrapperInputs {
   secrets: { name: string; variable: string }[];
   /** The projects' names (reports/<name>/...), none for a single-project file. */
   projects: string[];
+  /** The repository has a .gitmodules: the checkouts bring its submodules, recursively. */
+  submodules: boolean;
 }
 
 /**
@@ -28,7 +31,12 @@ export function ciOptionsOf(repoDir: string): WrapperInputs {
   if (!loaded.ok) {
     throw new CliError("WRAPPERS_CONFIG_INVALID", `${loaded.problems.map(formatProblem).join("\n")}\n  (the wrappers are written from ${file}'s ci section; pipeline validate checks it)`);
   }
-  return { ci: loaded.config.ci, secrets: stageSecrets(loaded, file), projects: loaded.projects.map((p) => p.name) };
+  return {
+    ci: loaded.config.ci,
+    secrets: stageSecrets(loaded, file),
+    projects: loaded.projects.map((p) => p.name),
+    submodules: pathKind(join(repoDir, ".gitmodules")) === "file",
+  };
 }
 
 /** A CI variable's name, as the generated files may spell it in `${{ secrets.X }}` and a shell: nothing else gets in. */
@@ -154,5 +162,8 @@ export function ciValues(inputs: WrapperInputs, prefix: string): Record<string, 
         ].join("\n")
       : "",
     GITLAB_ENVIRONMENT: ci.environment ? `environment: ${JSON.stringify(ci.environment)}` : "",
+    // Into flow mappings: actions/checkout's `with:`, and a line of GitLab's `variables:`.
+    GITHUB_SUBMODULES: inputs.submodules ? ", submodules: recursive" : "",
+    GITLAB_SUBMODULES: inputs.submodules ? "GIT_SUBMODULE_STRATEGY: recursive," : "",
   };
 }

@@ -43,9 +43,10 @@ const EVERY_CI_KEY = `ci:
   environment: production
 `;
 
-function written(config: string | undefined): Record<(typeof FILES)[number], string> {
+function written(config: string | undefined, extraFiles: Record<string, string> = {}): Record<(typeof FILES)[number], string> {
   const dir = tempDir("wrapper-inputs-");
   if (config !== undefined) writeFileSync(join(dir, "pipeline.yaml"), config);
+  for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(dir, name), text);
   for (const provider of ["github", "gitlab"] as const) writeWrappers({ provider, outDir: dir, module: MODULE });
   return Object.fromEntries(FILES.map((f) => [f, readFileSync(join(dir, f), "utf8")])) as Record<(typeof FILES)[number], string>;
 }
@@ -120,6 +121,34 @@ describe("wrappers and the stages' secrets", () => {
     expect(conflict.message).toMatch(/stages\.test\.secrets\.TOKEN: env:\/\/A_TOKEN, but stages\.lint\.secrets\.TOKEN gives the same secret as env:\/\/B_TOKEN/);
     // A disabled stage needs nothing.
     expect(() => writeWrappers({ provider: "github", outDir: (() => { const d = tempDir("wrapper-inputs-off-"); writeFileSync(join(d, "pipeline.yaml"), "stages:\n  test: { enabled: false, secrets: { KEY: file://key.pem } }\n"); return d; })(), module: MODULE })).not.toThrow();
+  });
+});
+
+describe("wrappers of a repository with submodules", () => {
+  const GITMODULES = '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = ../lib.git\n';
+  const checkouts = (text: string) => stepsOf(text).filter((s) => s.uses?.startsWith("actions/checkout@")) as (Step & { with?: Record<string, unknown> })[];
+  const gitlabVariables = (text: string) => (parse(text) as { variables: Record<string, string> }).variables;
+
+  it("check the submodules out recursively on GitHub and GitLab when the repository has a .gitmodules, valid for actionlint and GitLab's schema", async (ctx) => {
+    const files = written(undefined, { ".gitmodules": GITMODULES });
+    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml"] as const) {
+      expect(checkouts(files[file]).map((s) => s.with), file).toEqual([{ "persist-credentials": false, "fetch-depth": 0, submodules: "recursive" }]);
+    }
+    expect(gitlabVariables(files[".gitlab-ci.yml"])).toMatchObject({ GIT_SUBMODULE_STRATEGY: "recursive", GIT_DEPTH: "0" });
+    const lint = await createLinter();
+    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml"] as const) expect(lint(files[file], file), file).toEqual([]);
+    if (!existsSync(schemaFile)) ctx.skip(`GitLab's schema is absent: ${schemaFile} (the shared/ folder beside the repository)`);
+    const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+    const validate = addFormats(new Ajv({ strict: false, allErrors: true })).compile(JSON.parse(readFileSync(schemaFile, "utf8")) as object);
+    expect(validate(parse(files[".gitlab-ci.yml"])), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+  });
+
+  it("leave the checkouts as they are without a .gitmodules", () => {
+    const files = written(undefined);
+    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml"] as const) {
+      expect(checkouts(files[file]).map((s) => s.with), file).toEqual([{ "persist-credentials": false, "fetch-depth": 0 }]);
+    }
+    expect(gitlabVariables(files[".gitlab-ci.yml"])).not.toHaveProperty("GIT_SUBMODULE_STRATEGY");
   });
 });
 
