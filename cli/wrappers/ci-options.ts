@@ -3,9 +3,11 @@ import { join } from "node:path";
 import { formatProblem, loadConfig, type ConfigResult } from "../../pipeline/src/config/load.js";
 import type { CiConfig } from "../../pipeline/src/config/ci-keys.js";
 import type { PipelineConfig } from "../../pipeline/src/config/schema.js";
+import { publishedImageName } from "../../pipeline/src/config/image-schema.js";
 import { secretMount } from "../../pipeline/src/config/stage-keys.js";
 import { CliError } from "../errors.js";
 import { pathKind } from "../path-kind.js";
+import { wrapperFiles, type WrapperPart } from "./templates.js";
 
 /** What the wrappers are written from: pipeline.yaml's `ci` section, its stages' secrets and its projects. */
 export interface WrapperInputs {
@@ -16,6 +18,8 @@ export interface WrapperInputs {
   projects: string[];
   /** The repository has a .gitmodules: the checkouts bring its submodules, recursively. */
   submodules: boolean;
+  /** The optional parts pipeline.yaml asks for: the release when some project has an image to publish. */
+  parts: Set<WrapperPart>;
 }
 
 /**
@@ -36,7 +40,14 @@ export function ciOptionsOf(repoDir: string): WrapperInputs {
     secrets: stageSecrets(loaded, file),
     projects: loaded.projects.map((p) => p.name),
     submodules: pathKind(join(repoDir, ".gitmodules")) === "file",
+    parts: new Set(publishesAnImage(loaded) ? ["release"] : []),
   };
+}
+
+/** `release` stops with nothing to publish unless some project names its image. */
+function publishesAnImage(loaded: Extract<ConfigResult, { ok: true }>): boolean {
+  const configs = loaded.projects.length > 0 ? loaded.projects.map((p) => p.config) : [loaded.config];
+  return configs.some((config) => publishedImageName(config) !== undefined);
 }
 
 /** A CI variable's name, as the generated files may spell it in `${{ secrets.X }}` and a shell: nothing else gets in. */
@@ -110,6 +121,11 @@ function gitlabCallItem(prefix: string, inputs: WrapperInputs, rest: string): st
   return [`- ${first}`, ...more].join("\n");
 }
 
+function gitlabIncludes(parts: ReadonlySet<WrapperPart>): string {
+  const included = wrapperFiles("gitlab", parts).wanted.filter((file) => file.target !== ".gitlab-ci.yml");
+  return included.length === 0 ? "" : ["include:", ...included.map((file) => `  - local: ${file.target}`)].join("\n");
+}
+
 /** The placeholders each provider's templates take, filled from pipeline.yaml; an empty one drops its line. */
 export function ciValues(inputs: WrapperInputs, prefix: string): Record<string, string> {
   const { ci } = inputs;
@@ -162,6 +178,8 @@ export function ciValues(inputs: WrapperInputs, prefix: string): Record<string, 
         ].join("\n")
       : "",
     GITLAB_ENVIRONMENT: ci.environment ? `environment: ${JSON.stringify(ci.environment)}` : "",
+    // The main file's `include:` of the optional jobs' files pipeline.yaml asks for.
+    GITLAB_INCLUDE: gitlabIncludes(inputs.parts),
     // Into flow mappings: actions/checkout's `with:`, and a line of GitLab's `variables:`.
     GITHUB_SUBMODULES: inputs.submodules ? ", submodules: recursive" : "",
     GITLAB_SUBMODULES: inputs.submodules ? "GIT_SUBMODULE_STRATEGY: recursive," : "",

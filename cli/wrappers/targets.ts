@@ -73,6 +73,15 @@ export function unwritableProblems(files: readonly string[]): TargetProblem[] {
   return problems;
 }
 
+/** The files about to be deleted that cannot be: deleting needs write access to the folder holding one. */
+export function unremovableProblems(files: readonly string[]): TargetProblem[] {
+  return files.flatMap((file) =>
+    allowed(dirname(file), constants.W_OK | constants.X_OK)
+      ? []
+      : [{ file, text: `${dirname(file)} is not writable, so ${file} cannot be removed`, fix: `make it writable (chmod u+w ${dirname(file)}), or remove ${file} yourself` }],
+  );
+}
+
 /** The closest path above `file` that exists (a file there makes everything below it missing). */
 function nearestExisting(file: string): string {
   let path = dirname(file);
