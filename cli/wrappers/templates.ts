@@ -7,7 +7,7 @@ export const PROVIDERS = ["github", "gitlab"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 /** What pipeline.yaml can leave out of the wrappers, each with its own file where a provider gives it one. */
-export type WrapperPart = "release";
+export type WrapperPart = "release" | "deploy";
 
 export interface WrapperFile {
   /** The template, relative to the repository's ci/ folder. */
@@ -27,10 +27,12 @@ export const WRAPPER_FILES: Record<Provider, readonly WrapperFile[]> = {
   github: [
     { template: "github/ci.yml", target: ".github/workflows/ci.yml" },
     { template: "github/release.yml", target: ".github/workflows/release.yml", part: "release" },
+    { template: "github/deploy.yml", target: ".github/workflows/deploy.yml", part: "deploy" },
   ],
   gitlab: [
     { template: "gitlab/.gitlab-ci.yml", target: ".gitlab-ci.yml" },
     { template: "gitlab/pipeline-release.yml", target: ".gitlab/pipeline-release.yml", part: "release" },
+    { template: "gitlab/pipeline-deploy.yml", target: ".gitlab/pipeline-deploy.yml", part: "deploy" },
   ],
 };
 

@@ -85,7 +85,7 @@ describe("wrappers and the stages' secrets", () => {
     const config = parse(files[".gitlab-ci.yml"]) as Record<string, { script: string | string[] }>;
     expect(config["ci"]!.script).toEqual([`${PREFIX} ${chain} reports export --path reports`, `${PREFIX} ${chain} ci`]);
     const release = parse(files[".gitlab/pipeline-release.yml"]) as Record<string, { script: string | string[] }>;
-    expect(release["release"]!.script).toBe(`${PREFIX} ${chain} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`);
+    expect(release["release"]!.script).toEqual([`${PREFIX} ${chain} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`]);
   });
 
   it("uploads every project's coverage, and the files pass actionlint, GitLab's schema and yamllint", async (ctx) => {
