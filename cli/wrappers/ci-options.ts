@@ -18,7 +18,7 @@ export interface WrapperInputs {
   projects: string[];
   /** The repository has a .gitmodules: the checkouts bring its submodules, recursively. */
   submodules: boolean;
-  /** The optional parts pipeline.yaml asks for: the release when some project has an image to publish, the deploy with ci.deploy. */
+  /** The optional parts pipeline.yaml asks for: the release when some project has an image to publish, the deploy and the notification with their ci keys. */
   parts: Set<WrapperPart>;
   /** With ci.deploy: the environment, and the secret its deploy takes (none for a GitOps repository needing no token). */
   deploy?: { environment: string; secret?: { flag: "--kubeconfig" | "--git-token"; variable: string } } | undefined;
@@ -42,7 +42,11 @@ export function ciOptionsOf(repoDir: string): WrapperInputs {
     secrets: stageSecrets(loaded, file),
     projects: loaded.projects.map((p) => p.name),
     submodules: pathKind(join(repoDir, ".gitmodules")) === "file",
-    parts: new Set([...(publishesAnImage(loaded) ? ["release" as const] : []), ...(loaded.config.ci.deploy ? ["deploy" as const] : [])]),
+    parts: new Set([
+      ...(publishesAnImage(loaded) ? ["release" as const] : []),
+      ...(loaded.config.ci.deploy ? ["deploy" as const] : []),
+      ...(loaded.config.ci.notify ? ["notify" as const] : []),
+    ]),
     deploy: deployInputs(loaded.config),
   };
 }

@@ -7,7 +7,7 @@ export const PROVIDERS = ["github", "gitlab"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 /** What pipeline.yaml can leave out of the wrappers, each with its own file where a provider gives it one. */
-export type WrapperPart = "release" | "deploy";
+export type WrapperPart = "release" | "deploy" | "notify";
 
 export interface WrapperFile {
   /** The template, relative to the repository's ci/ folder. */
@@ -21,7 +21,8 @@ export interface WrapperFile {
 /**
  * Each provider's templates (in ci/) and the paths CI systems read them from.
  * GitLab's optional jobs are local files the main one includes, so leaving a
- * job out is leaving its file out.
+ * job out is leaving its file out, and each file stays within 30 lines with
+ * every `ci` key on. GitHub's notification is a step of ci.yml (no file).
  */
 export const WRAPPER_FILES: Record<Provider, readonly WrapperFile[]> = {
   github: [
@@ -33,6 +34,7 @@ export const WRAPPER_FILES: Record<Provider, readonly WrapperFile[]> = {
     { template: "gitlab/.gitlab-ci.yml", target: ".gitlab-ci.yml" },
     { template: "gitlab/pipeline-release.yml", target: ".gitlab/pipeline-release.yml", part: "release" },
     { template: "gitlab/pipeline-deploy.yml", target: ".gitlab/pipeline-deploy.yml", part: "deploy" },
+    { template: "gitlab/pipeline-notify.yml", target: ".gitlab/pipeline-notify.yml", part: "notify" },
   ],
 };
 

@@ -68,7 +68,11 @@ describe("wrappers written from pipeline.yaml's ci section", () => {
   });
 
   it("GitLab: the path rules keep schedules and manual runs, a notify job on failure, the release's environment, valid against GitLab's schema", (ctx) => {
-    const config = parse(read(".gitlab-ci.yml")) as Record<string, { rules?: unknown; environment?: string; stage?: string; script?: string | string[] }>;
+    type Jobs = Record<string, { rules?: unknown; environment?: string; stage?: string; script?: string | string[] }>;
+    const main = parse(read(".gitlab-ci.yml")) as Jobs & { include?: unknown };
+    expect(main.include).toEqual([{ local: ".gitlab/pipeline-release.yml" }, { local: ".gitlab/pipeline-notify.yml" }]);
+    const notifyFile = parse(read(".gitlab/pipeline-notify.yml")) as Jobs;
+    const config = { ...main, ...notifyFile } as Jobs;
     expect(config["ci"]!.rules).toEqual([{ if: "$CI_PIPELINE_SOURCE =~ /^(schedule|web)$/" }, { changes: ["services/api/**", "go.mod"] }]);
     const release = parse(read(".gitlab/pipeline-release.yml")) as Record<string, { environment?: string }>;
     expect(release["release"]!.environment).toBe("production");
@@ -77,14 +81,14 @@ describe("wrappers written from pipeline.yaml's ci section", () => {
     if (!existsSync(schemaFile)) ctx.skip(`GitLab's schema is absent: ${schemaFile} (the shared/ folder beside the repository)`);
     const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
     const validate = addFormats(new Ajv({ strict: false, allErrors: true })).compile(JSON.parse(readFileSync(schemaFile, "utf8")) as object);
-    expect(validate(config), JSON.stringify(validate.errors?.slice(0, 3), null, 2)).toBe(true);
+    for (const file of [main, notifyFile, parse(read(".gitlab/pipeline-release.yml")) as unknown]) expect(validate(file), JSON.stringify(validate.errors?.slice(0, 3), null, 2)).toBe(true);
   });
 
   it("pass yamllint with ci/.yamllint.yml", async (ctx) => {
     const yamllint = await execa("yamllint", ["--version"], { reject: false });
     if (yamllint.exitCode !== 0) ctx.skip("yamllint is not on PATH (.ci/run installs tools/requirements.txt)");
     const config = new URL("../../ci/.yamllint.yml", import.meta.url).pathname;
-    const files = [".github/workflows/ci.yml", ".github/workflows/release.yml", ".gitlab-ci.yml", ".gitlab/pipeline-release.yml"].map((f) => join(dir, f));
+    const files = [".github/workflows/ci.yml", ".github/workflows/release.yml", ".gitlab-ci.yml", ".gitlab/pipeline-release.yml", ".gitlab/pipeline-notify.yml"].map((f) => join(dir, f));
     const run = await execa("yamllint", ["--strict", "-c", config, ...files], { reject: false });
     expect(run.stdout + run.stderr).toBe("");
     expect(run.exitCode).toBe(0);

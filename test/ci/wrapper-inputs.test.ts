@@ -20,7 +20,15 @@ import { MODULE, RELEASES } from "../helpers/wrappers.js";
 
 const schemaFile = new URL("../../../shared/schemas/gitlab-ci.json", import.meta.url).pathname;
 const PREFIX = `dagger -m ${MODULE} call --source=. --git=.`;
-const FILES = [".github/workflows/ci.yml", ".github/workflows/release.yml", ".gitlab-ci.yml", ".gitlab/pipeline-release.yml"] as const;
+const FILES = [
+  ".github/workflows/ci.yml",
+  ".github/workflows/release.yml",
+  ".github/workflows/deploy.yml",
+  ".gitlab-ci.yml",
+  ".gitlab/pipeline-release.yml",
+  ".gitlab/pipeline-deploy.yml",
+  ".gitlab/pipeline-notify.yml",
+] as const;
 type Files = Partial<Record<(typeof FILES)[number], string>>;
 
 const SECRETS_AND_PROJECTS = `ci: { codecov: true }
@@ -36,13 +44,17 @@ projects:
   web: { workdir: web, stages: { test: { secrets: { NPM_TOKEN: env://NPM_TOKEN } } } }
 `;
 
-const EVERY_CI_KEY = `${RELEASES}ci:
+const EVERY_CI_KEY = `${RELEASES}deploy:
+  environments:
+    production: { kustomize: { overlay: deploy/overlays/production } }
+ci:
   schedule: ["0 2 * * *", "30 4 * * 1"]
   manual: true
   paths: [services/api/**, go.mod, go.sum]
   notify: { webhook: PIPELINE_WEBHOOK_URL }
   codecov: true
   environment: production
+  deploy: { environment: production, secret: PRODUCTION_KUBECONFIG }
 `;
 
 /** The files written for pipeline.yaml `config` (none: its defaults), and `extraFiles` in the repository. */
@@ -156,20 +168,30 @@ describe("wrappers of a repository with submodules", () => {
   });
 });
 
-describe("wrappers stay within 30 lines of YAML", () => {
-  it("with the defaults, every file", () => {
-    const files = written(RELEASES);
-    expect(Object.keys(files)).toEqual(FILES);
+describe("wrappers stay within 30 lines of YAML besides comments, each file", () => {
+  const GITHUB = [".github/workflows/ci.yml", ".github/workflows/release.yml"] as const;
+
+  it.each([
+    ["no pipeline.yaml", undefined, {}, [".github/workflows/ci.yml", ".gitlab-ci.yml"]],
+    ["an image to release", RELEASES, {}, [...GITHUB, ".gitlab-ci.yml", ".gitlab/pipeline-release.yml"]],
+    ["every ci key on, and submodules", EVERY_CI_KEY, { ".gitmodules": "" }, FILES],
+  ] as const)("with %s", (_case, config, extraFiles, expected) => {
+    const files = written(config, extraFiles);
+    expect(Object.keys(files)).toEqual(expected);
     for (const [file, text] of Object.entries(files)) expect(yamlLines(text), file).toBeLessThanOrEqual(30);
   });
 
-  it("with every ci key on, GitHub's files; GitLab's adds only its notify job, path rule and environment", () => {
-    const plain = written(RELEASES) as Required<Files>;
+  it("with every ci key on, GitLab's optional jobs are included files, each valid against GitLab's schema", (ctx) => {
     const files = written(EVERY_CI_KEY) as Required<Files>;
-    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml", ".gitlab/pipeline-release.yml"] as const) expect(yamlLines(files[file]), file).toBeLessThanOrEqual(30);
-    const notify = (parse(files[".gitlab-ci.yml"]) as Record<string, unknown>)["notify"];
-    expect(notify).toBeDefined();
-    // The notify job (6 lines: a job of its own, so a failure of any job reports) and the rules.
-    expect(yamlLines(files[".gitlab-ci.yml"]) - yamlLines(plain[".gitlab-ci.yml"])).toBeLessThanOrEqual(7);
+    const main = parse(files[".gitlab-ci.yml"]) as Record<string, unknown>;
+    expect(main["include"]).toEqual([".gitlab/pipeline-release.yml", ".gitlab/pipeline-deploy.yml", ".gitlab/pipeline-notify.yml"].map((local) => ({ local })));
+    expect(Object.keys(main).filter((key) => !["variables", "default", "include"].includes(key))).toEqual(["ci"]);
+    for (const [file, job] of [[".gitlab/pipeline-release.yml", "release"], [".gitlab/pipeline-deploy.yml", "deploy"], [".gitlab/pipeline-notify.yml", "notify"]] as const) {
+      expect(Object.keys(parse(files[file]) as object), file).toEqual([job]);
+    }
+    if (!existsSync(schemaFile)) ctx.skip(`GitLab's schema is absent: ${schemaFile} (the shared/ folder beside the repository)`);
+    const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+    const validate = addFormats(new Ajv({ strict: false, allErrors: true })).compile(JSON.parse(readFileSync(schemaFile, "utf8")) as object);
+    for (const file of FILES.filter((f) => f.startsWith(".gitlab"))) expect(validate(parse(files[file])), `${file}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
   });
 });
