@@ -3,8 +3,11 @@ import { join } from "node:path";
 import { formatProblem, loadConfig, type ConfigResult } from "../../pipeline/src/config/load.js";
 import type { CiConfig } from "../../pipeline/src/config/ci-keys.js";
 import type { PipelineConfig } from "../../pipeline/src/config/schema.js";
+import { publishedImageName } from "../../pipeline/src/config/image-schema.js";
 import { secretMount } from "../../pipeline/src/config/stage-keys.js";
 import { CliError } from "../errors.js";
+import { pathKind } from "../path-kind.js";
+import { wrapperFiles, type WrapperPart } from "./templates.js";
 
 /** What the wrappers are written from: pipeline.yaml's `ci` section, its stages' secrets and its projects. */
 export interface WrapperInputs {
@@ -13,6 +16,12 @@ export interface WrapperInputs {
   secrets: { name: string; variable: string }[];
   /** The projects' names (reports/<name>/...), none for a single-project file. */
   projects: string[];
+  /** The repository has a .gitmodules: the checkouts bring its submodules, recursively. */
+  submodules: boolean;
+  /** The optional parts pipeline.yaml asks for: the release when some project has an image to publish, the deploy and the notification with their ci keys. */
+  parts: Set<WrapperPart>;
+  /** With ci.deploy: the environment, and the secret its deploy takes (none for a GitOps repository needing no token). */
+  deploy?: { environment: string; secret?: { flag: "--kubeconfig" | "--git-token"; variable: string } } | undefined;
 }
 
 /**
@@ -28,7 +37,34 @@ export function ciOptionsOf(repoDir: string): WrapperInputs {
   if (!loaded.ok) {
     throw new CliError("WRAPPERS_CONFIG_INVALID", `${loaded.problems.map(formatProblem).join("\n")}\n  (the wrappers are written from ${file}'s ci section; pipeline validate checks it)`);
   }
-  return { ci: loaded.config.ci, secrets: stageSecrets(loaded, file), projects: loaded.projects.map((p) => p.name) };
+  return {
+    ci: loaded.config.ci,
+    secrets: stageSecrets(loaded, file),
+    projects: loaded.projects.map((p) => p.name),
+    submodules: pathKind(join(repoDir, ".gitmodules")) === "file",
+    parts: new Set([
+      ...(publishesAnImage(loaded) ? ["release" as const] : []),
+      ...(loaded.config.ci.deploy ? ["deploy" as const] : []),
+      ...(loaded.config.ci.notify ? ["notify" as const] : []),
+    ]),
+    deploy: deployInputs(loaded.config),
+  };
+}
+
+/** The deploy's secret, as `deploy` asks for it: the kubeconfig, or a GitOps push over https its token (the schema checked the environment exists). */
+function deployInputs(config: PipelineConfig): WrapperInputs["deploy"] {
+  const deploy = config.ci.deploy;
+  if (!deploy) return undefined;
+  const gitops = config.deploy.environments[deploy.environment]?.gitops;
+  if (gitops && !/^https:/.test(gitops.repository)) return { environment: deploy.environment };
+  const secret = gitops ? { flag: "--git-token" as const, variable: deploy.secret ?? "DEPLOY_REPO_TOKEN" } : { flag: "--kubeconfig" as const, variable: deploy.secret ?? "KUBECONFIG_DATA" };
+  return { environment: deploy.environment, secret };
+}
+
+/** `release` stops with nothing to publish unless some project names its image. */
+function publishesAnImage(loaded: Extract<ConfigResult, { ok: true }>): boolean {
+  const configs = loaded.projects.length > 0 ? loaded.projects.map((p) => p.config) : [loaded.config];
+  return configs.some((config) => publishedImageName(config) !== undefined);
 }
 
 /** A CI variable's name, as the generated files may spell it in `${{ secrets.X }}` and a shell: nothing else gets in. */
@@ -102,6 +138,52 @@ function gitlabCallItem(prefix: string, inputs: WrapperInputs, rest: string): st
   return [`- ${first}`, ...more].join("\n");
 }
 
+function gitlabIncludes(parts: ReadonlySet<WrapperPart>): string {
+  const included = wrapperFiles("gitlab", parts).wanted.filter((file) => file.target !== ".gitlab-ci.yml");
+  return included.length === 0 ? "" : ["include:", ...included.map((file) => `  - local: ${file.target}`)].join("\n");
+}
+
+/**
+ * A sed script printing `<variable>=<repo>@sha256:<digest>` from the release's
+ * summary: its "### 🚀 Published <repo>@sha256:..." line (pipeline/src/run/image.ts).
+ * POSIX basic regular expressions, as GNU sed (GitHub) and busybox sed (GitLab's docker image) read them.
+ */
+export const releasedImageScript = (variable: string) => `s/^### .* Published \\([^ ]*@sha256:[0-9a-f]\\{64\\}\\)$/${variable}=\\1/p`;
+
+/** The deploy's placeholders, filled only with ci.deploy (its files are written only then). */
+function deployValues(inputs: WrapperInputs, prefix: string): Record<string, string> {
+  const deploy = inputs.deploy;
+  if (!deploy) {
+    const names = ["RELEASE_SUMMARY_SAVE", "GITHUB_RELEASE_OUTPUTS", "GITHUB_RELEASE_IMAGE_STEP", "GITHUB_DEPLOY_CALL", "GITLAB_RELEASE_SAVE", "GITLAB_RELEASE_IMAGE", "GITLAB_RELEASE_ARTIFACTS"];
+    return Object.fromEntries(names.map((name) => [name, ""]));
+  }
+  const { environment, secret } = deploy;
+  const call = `deploy --environment ${environment} --image "$IMAGE"${secret ? ` ${secret.flag} env://${secret.variable}` : ""}`;
+  const secretEnv = secret ? `, ${secret.variable}: "\${{ secrets.${secret.variable} }}"` : "";
+  return {
+    DEPLOY_ENVIRONMENT: environment,
+    DEPLOY_ENVIRONMENT_YAML: JSON.stringify(environment),
+    // GitHub runs bash with pipefail: tee keeps the summary in the log and fails with the release.
+    RELEASE_SUMMARY_SAVE: " | tee release.md",
+    GITHUB_RELEASE_OUTPUTS: 'outputs: {image: "${{ steps.image.outputs.image }}"}',
+    GITHUB_RELEASE_IMAGE_STEP: ["- id: image", `  run: sed -n '${releasedImageScript("image")}' release.md >> "$GITHUB_OUTPUT"`].join("\n"),
+    GITHUB_DEPLOY_CALL: [
+      "deploy:",
+      "  needs: release",
+      "  uses: ./.github/workflows/deploy.yml",
+      '  with: {image: "${{ needs.release.outputs.image }}"}',
+      ...(secret ? [`  secrets: {${secret.variable}: "\${{ secrets.${secret.variable} }}"}`] : []),
+    ].join("\n"),
+    GITHUB_DEPLOY_SECRETS: secret ? `secrets: {${secret.variable}: {required: false}}` : "",
+    GITHUB_DEPLOY_STEP: [`- env: {IMAGE: "\${{ inputs.image }}"${secretEnv}}`, "  run: >-", `    ${prefix}`, `    ${call}`].join("\n"),
+    // GitLab's shell may lack pipefail: a redirect keeps the release's exit status, then the summary is shown.
+    GITLAB_RELEASE_SAVE: " > release.md",
+    GITLAB_RELEASE_IMAGE: ["- cat release.md", `- sed -n '${releasedImageScript("IMAGE")}' release.md > release.env`].join("\n"),
+    GITLAB_RELEASE_ARTIFACTS: "artifacts: {reports: {dotenv: release.env}}",
+    GITLAB_DEPLOY_CALL: ["- >-", `  ${prefix}`, `  ${call}`].join("\n"),
+  };
+}
+
 /** The placeholders each provider's templates take, filled from pipeline.yaml; an empty one drops its line. */
 export function ciValues(inputs: WrapperInputs, prefix: string): Record<string, string> {
   const { ci } = inputs;
@@ -154,5 +236,11 @@ export function ciValues(inputs: WrapperInputs, prefix: string): Record<string, 
         ].join("\n")
       : "",
     GITLAB_ENVIRONMENT: ci.environment ? `environment: ${JSON.stringify(ci.environment)}` : "",
+    // The main file's `include:` of the optional jobs' files pipeline.yaml asks for.
+    GITLAB_INCLUDE: gitlabIncludes(inputs.parts),
+    // Into flow mappings: actions/checkout's `with:`, and a line of GitLab's `variables:`.
+    GITHUB_SUBMODULES: inputs.submodules ? ", submodules: recursive" : "",
+    GITLAB_SUBMODULES: inputs.submodules ? "GIT_SUBMODULE_STRATEGY: recursive," : "",
+    ...deployValues(inputs, prefix),
   };
 }

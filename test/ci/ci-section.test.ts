@@ -12,7 +12,8 @@ import { tempDir } from "../helpers/examples.js";
 import { MODULE } from "../helpers/wrappers.js";
 
 /** pipeline.yaml's ci section, every key set: what the wrappers are then written with. */
-const CI_SECTION = `ci:
+const CI_SECTION = `image: { name: ghcr.io/acme/app }
+ci:
   schedule: ["0 2 * * *"]
   manual: true
   paths: [services/api/**, go.mod]
@@ -67,30 +68,35 @@ describe("wrappers written from pipeline.yaml's ci section", () => {
   });
 
   it("GitLab: the path rules keep schedules and manual runs, a notify job on failure, the release's environment, valid against GitLab's schema", (ctx) => {
-    const config = parse(read(".gitlab-ci.yml")) as Record<string, { rules?: unknown; environment?: string; stage?: string; script?: string | string[] }>;
+    type Jobs = Record<string, { rules?: unknown; environment?: string; stage?: string; script?: string | string[] }>;
+    const main = parse(read(".gitlab-ci.yml")) as Jobs & { include?: unknown };
+    expect(main.include).toEqual([{ local: ".gitlab/pipeline-release.yml" }, { local: ".gitlab/pipeline-notify.yml" }]);
+    const notifyFile = parse(read(".gitlab/pipeline-notify.yml")) as Jobs;
+    const config = { ...main, ...notifyFile } as Jobs;
     expect(config["ci"]!.rules).toEqual([{ if: "$CI_PIPELINE_SOURCE =~ /^(schedule|web)$/" }, { changes: ["services/api/**", "go.mod"] }]);
-    expect(config["release"]!.environment).toBe("production");
+    const release = parse(read(".gitlab/pipeline-release.yml")) as Record<string, { environment?: string }>;
+    expect(release["release"]!.environment).toBe("production");
     expect(config["notify"]).toMatchObject({ stage: ".post", rules: [{ if: "$CI_COMMIT_TAG", when: "on_failure" }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", when: "on_failure" }] });
     expect(config["notify"]!.script).toBe('printf \'{"text":"%s failed, see %s"}\' "$CI_PROJECT_PATH" "$CI_PIPELINE_URL" | curl -fsS --json @- "$PIPELINE_WEBHOOK_URL"');
     if (!existsSync(schemaFile)) ctx.skip(`GitLab's schema is absent: ${schemaFile} (the shared/ folder beside the repository)`);
     const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
     const validate = addFormats(new Ajv({ strict: false, allErrors: true })).compile(JSON.parse(readFileSync(schemaFile, "utf8")) as object);
-    expect(validate(config), JSON.stringify(validate.errors?.slice(0, 3), null, 2)).toBe(true);
+    for (const file of [main, notifyFile, parse(read(".gitlab/pipeline-release.yml")) as unknown]) expect(validate(file), JSON.stringify(validate.errors?.slice(0, 3), null, 2)).toBe(true);
   });
 
   it("pass yamllint with ci/.yamllint.yml", async (ctx) => {
     const yamllint = await execa("yamllint", ["--version"], { reject: false });
     if (yamllint.exitCode !== 0) ctx.skip("yamllint is not on PATH (.ci/run installs tools/requirements.txt)");
     const config = new URL("../../ci/.yamllint.yml", import.meta.url).pathname;
-    const files = [".github/workflows/ci.yml", ".github/workflows/release.yml", ".gitlab-ci.yml"].map((f) => join(dir, f));
+    const files = [".github/workflows/ci.yml", ".github/workflows/release.yml", ".gitlab-ci.yml", ".gitlab/pipeline-release.yml", ".gitlab/pipeline-notify.yml"].map((f) => join(dir, f));
     const run = await execa("yamllint", ["--strict", "-c", config, ...files], { reject: false });
     expect(run.stdout + run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
   });
 
   it("writes the defaults' files without a ci section: no placeholder left, no blank line where a block was", () => {
-    const plain = repoWith("language: go\n");
-    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml", ".gitlab-ci.yml"]) {
+    const plain = repoWith("language: go\nimage: { name: ghcr.io/acme/app }\n");
+    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml", ".gitlab-ci.yml", ".gitlab/pipeline-release.yml"]) {
       const text = readFileSync(join(plain, file), "utf8");
       expect(text, file).not.toMatch(/\{\{[A-Z_]+\}\}/);
       const yaml = text.trimEnd().split("\n").filter((line) => !/^\s*#/.test(line)).join("\n");

@@ -25,11 +25,19 @@ interface Job {
   stage?: string;
 }
 type Config = Record<string, unknown> & { ci: Job; release: Job; variables: Record<string, string>; default: { before_script: string[] } };
-const config = parse(text) as Config;
-const ownConfig = parse(readFileSync(ownFile, "utf8")) as Config;
+/** The main file with the job files it includes merged in, as GitLab reads them. */
+function merged(main: string): Config {
+  const config = parse(readFileSync(main, "utf8")) as Config & { include?: { local: string }[] };
+  const jobs = (config.include ?? []).map(({ local }) => parse(readFileSync(join(main, "..", local), "utf8")) as Record<string, unknown>);
+  return Object.assign({}, config, ...jobs) as Config;
+}
+const config = merged(file);
+const ownConfig = merged(ownFile);
+const releaseFile = join(userRepo, ".gitlab/pipeline-release.yml");
 const VARIANTS = [
   ["a user's repository", file],
   ["this module's repository", ownFile],
+  ["the release job's file", releaseFile],
 ] as const;
 
 function validator() {
@@ -49,20 +57,22 @@ describe("generated .gitlab-ci.yml", () => {
 
     const mutated = parse(source.replace(/^ {2}script:/m, "  scriptt:")) as unknown;
     expect(validate(mutated)).toBe(false);
+    const job = path === releaseFile ? "release" : "ci";
     expect(validate.errors).toContainEqual(
-      expect.objectContaining({ instancePath: "/ci", keyword: "additionalProperties", params: { additionalProperty: "scriptt" } }),
+      expect.objectContaining({ instancePath: `/${job}`, keyword: "additionalProperties", params: { additionalProperty: "scriptt" } }),
     );
   });
 
   it("installs the pinned Dagger, exports the reports, then gives the verdict, through the published module in a user's repository", () => {
     expect(config.default.before_script).toContain(`DAGGER_VERSION=${pinnedDaggerVersion()} BIN_DIR=/usr/local/bin sh /tmp/install-dagger.sh`);
-    expect(text).not.toMatch(/\{\{[A-Z_]+\}\}/);
+    const releaseText = readFileSync(releaseFile, "utf8");
+    for (const source of [text, releaseText]) expect(source).not.toMatch(/\{\{[A-Z_]+\}\}/);
     const prefix = `dagger -m ${MODULE} call --source=. --git=.`;
     expect(config.ci.script).toEqual([`${prefix} reports export --path reports`, `${prefix} ci`]);
-    expect(config.release.script).toBe(`${prefix} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`);
-    expect(text).not.toMatch(/dagger call/);
+    expect(config.release.script).toEqual([`${prefix} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`]);
+    for (const source of [text, releaseText]) expect(source).not.toMatch(/dagger call/);
     expect(ownConfig.ci.script).toEqual(["dagger call reports export --path reports", "dagger call ci"]);
-    expect(ownConfig.release.script).toBe('dagger call release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN');
+    expect(ownConfig.release.script).toEqual(['dagger call release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN']);
     // Every report the pipeline writes, at any depth (reports/<project>/<stage>/ with projects): JUnit of every stage,
     // Cobertura, and the scan stage's three GitLab security reports.
     expect(config.ci.artifacts).toEqual({
@@ -112,8 +122,8 @@ describe("generated .gitlab-ci.yml", () => {
 
   it("releases only on v* tags, with the token as a masked variable read through env://", () => {
     expect(config.release.rules).toEqual([{ if: "$CI_COMMIT_TAG =~ /^v/" }]);
-    expect(config.release.script).toMatch(/ release --tag "\$CI_COMMIT_TAG" --registry-token env:\/\/REGISTRY_TOKEN$/);
-    expect(text).toMatch(/REGISTRY_TOKEN: a masked/);
+    expect(config.release.script).toEqual([expect.stringMatching(/ release --tag "\$CI_COMMIT_TAG" --registry-token env:\/\/REGISTRY_TOKEN$/)]);
+    expect(readFileSync(releaseFile, "utf8")).toMatch(/REGISTRY_TOKEN: a masked/);
   });
 
   it("reads the coverage percentage from the summary with its coverage: regex", () => {
@@ -125,8 +135,9 @@ describe("generated .gitlab-ci.yml", () => {
     expect("42 tests: 42 passed, 0 failed, 0 skipped".match(regex)).toBeNull();
   });
 
-  it("stays thin: at most 30 lines of YAML besides comments", () => {
-    expect(text.split("\n").filter((line) => !/^\s*(#.*)?$/.test(line)).length).toBeLessThanOrEqual(30);
+  it("includes the release job's file, and stays thin: at most 30 lines of YAML besides comments in each file", () => {
+    expect(parse(text)).toMatchObject({ include: [{ local: ".gitlab/pipeline-release.yml" }] });
+    for (const path of [file, releaseFile]) expect(readFileSync(path, "utf8").split("\n").filter((line) => !/^\s*(#.*)?$/.test(line)).length).toBeLessThanOrEqual(30);
   });
 
   it.for(VARIANTS)("passes yamllint with ci/.yamllint.yml (%s)", async ([, path], ctx) => {

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { CliError } from "../../cli/errors.js";
 import { tempDir } from "../helpers/examples.js";
-import { MODULE } from "../helpers/wrappers.js";
+import { MODULE, RELEASES } from "../helpers/wrappers.js";
 
 /**
  * The wrappers written from the rest of pipeline.yaml: the stages' secrets
@@ -20,9 +20,19 @@ import { MODULE } from "../helpers/wrappers.js";
 
 const schemaFile = new URL("../../../shared/schemas/gitlab-ci.json", import.meta.url).pathname;
 const PREFIX = `dagger -m ${MODULE} call --source=. --git=.`;
-const FILES = [".github/workflows/ci.yml", ".github/workflows/release.yml", ".gitlab-ci.yml"] as const;
+const FILES = [
+  ".github/workflows/ci.yml",
+  ".github/workflows/release.yml",
+  ".github/workflows/deploy.yml",
+  ".gitlab-ci.yml",
+  ".gitlab/pipeline-release.yml",
+  ".gitlab/pipeline-deploy.yml",
+  ".gitlab/pipeline-notify.yml",
+] as const;
+type Files = Partial<Record<(typeof FILES)[number], string>>;
 
 const SECRETS_AND_PROJECTS = `ci: { codecov: true }
+image: { name: ghcr.io/acme/app }
 stages:
   test:
     secrets: { CODECOV_TOKEN: env://CODECOV_TOKEN }
@@ -34,20 +44,26 @@ projects:
   web: { workdir: web, stages: { test: { secrets: { NPM_TOKEN: env://NPM_TOKEN } } } }
 `;
 
-const EVERY_CI_KEY = `ci:
+const EVERY_CI_KEY = `${RELEASES}deploy:
+  environments:
+    production: { kustomize: { overlay: deploy/overlays/production } }
+ci:
   schedule: ["0 2 * * *", "30 4 * * 1"]
   manual: true
   paths: [services/api/**, go.mod, go.sum]
   notify: { webhook: PIPELINE_WEBHOOK_URL }
   codecov: true
   environment: production
+  deploy: { environment: production, secret: PRODUCTION_KUBECONFIG }
 `;
 
-function written(config: string | undefined): Record<(typeof FILES)[number], string> {
+/** The files written for pipeline.yaml `config` (none: its defaults), and `extraFiles` in the repository. */
+function written(config: string | undefined, extraFiles: Record<string, string> = {}): Files {
   const dir = tempDir("wrapper-inputs-");
   if (config !== undefined) writeFileSync(join(dir, "pipeline.yaml"), config);
+  for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(dir, name), text);
   for (const provider of ["github", "gitlab"] as const) writeWrappers({ provider, outDir: dir, module: MODULE });
-  return Object.fromEntries(FILES.map((f) => [f, readFileSync(join(dir, f), "utf8")])) as Record<(typeof FILES)[number], string>;
+  return Object.fromEntries(FILES.filter((f) => existsSync(join(dir, f))).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 }
 
 interface Step {
@@ -59,7 +75,7 @@ const stepsOf = (text: string) => Object.values((parse(text) as { jobs: Record<s
 const yamlLines = (text: string) => text.split("\n").filter((line) => !/^\s*(#.*)?$/.test(line)).length;
 
 describe("wrappers and the stages' secrets", () => {
-  const files = written(SECRETS_AND_PROJECTS);
+  const files = written(SECRETS_AND_PROJECTS) as Required<Files>;
   const chain = "with-secret --name CODECOV_TOKEN --value env://CODECOV_TOKEN with-secret --name LICENSE_KEY --value env://LICENSE_SERVER_KEY with-secret --name NPM_TOKEN --value env://NPM_TOKEN";
 
   it("GitHub: every call gives every secret with with-secret, from its CI secret, in that step's env alone", () => {
@@ -80,7 +96,8 @@ describe("wrappers and the stages' secrets", () => {
   it("GitLab: every call gives them too, from the masked variables the job already has", () => {
     const config = parse(files[".gitlab-ci.yml"]) as Record<string, { script: string | string[] }>;
     expect(config["ci"]!.script).toEqual([`${PREFIX} ${chain} reports export --path reports`, `${PREFIX} ${chain} ci`]);
-    expect(config["release"]!.script).toBe(`${PREFIX} ${chain} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`);
+    const release = parse(files[".gitlab/pipeline-release.yml"]) as Record<string, { script: string | string[] }>;
+    expect(release["release"]!.script).toEqual([`${PREFIX} ${chain} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`]);
   });
 
   it("uploads every project's coverage, and the files pass actionlint, GitLab's schema and yamllint", async (ctx) => {
@@ -123,19 +140,58 @@ describe("wrappers and the stages' secrets", () => {
   });
 });
 
-describe("wrappers stay within 30 lines of YAML", () => {
-  it("with the defaults, every file", () => {
-    const files = written(undefined);
-    for (const file of FILES) expect(yamlLines(files[file]), file).toBeLessThanOrEqual(30);
+describe("wrappers of a repository with submodules", () => {
+  const GITMODULES = '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = ../lib.git\n';
+  const checkouts = (text: string) => stepsOf(text).filter((s) => s.uses?.startsWith("actions/checkout@")) as (Step & { with?: Record<string, unknown> })[];
+  const gitlabVariables = (text: string) => (parse(text) as { variables: Record<string, string> }).variables;
+
+  it("check the submodules out recursively on GitHub and GitLab when the repository has a .gitmodules, valid for actionlint and GitLab's schema", async (ctx) => {
+    const files = written(RELEASES, { ".gitmodules": GITMODULES }) as Required<Files>;
+    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml"] as const) {
+      expect(checkouts(files[file]).map((s) => s.with), file).toEqual([{ "persist-credentials": false, "fetch-depth": 0, submodules: "recursive" }]);
+    }
+    expect(gitlabVariables(files[".gitlab-ci.yml"])).toMatchObject({ GIT_SUBMODULE_STRATEGY: "recursive", GIT_DEPTH: "0" });
+    const lint = await createLinter();
+    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml"] as const) expect(lint(files[file], file), file).toEqual([]);
+    if (!existsSync(schemaFile)) ctx.skip(`GitLab's schema is absent: ${schemaFile} (the shared/ folder beside the repository)`);
+    const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+    const validate = addFormats(new Ajv({ strict: false, allErrors: true })).compile(JSON.parse(readFileSync(schemaFile, "utf8")) as object);
+    expect(validate(parse(files[".gitlab-ci.yml"])), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
   });
 
-  it("with every ci key on, GitHub's files; GitLab's adds only its notify job, path rule and environment", () => {
-    const plain = written(undefined);
-    const files = written(EVERY_CI_KEY);
-    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml"] as const) expect(yamlLines(files[file]), file).toBeLessThanOrEqual(30);
-    const notify = (parse(files[".gitlab-ci.yml"]) as Record<string, unknown>)["notify"];
-    expect(notify).toBeDefined();
-    // The notify job (6 lines: a job of its own, so a failure of any job reports), the rules and the environment.
-    expect(yamlLines(files[".gitlab-ci.yml"]) - yamlLines(plain[".gitlab-ci.yml"])).toBeLessThanOrEqual(8);
+  it("leave the checkouts as they are without a .gitmodules", () => {
+    const files = written(RELEASES) as Required<Files>;
+    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml"] as const) {
+      expect(checkouts(files[file]).map((s) => s.with), file).toEqual([{ "persist-credentials": false, "fetch-depth": 0 }]);
+    }
+    expect(gitlabVariables(files[".gitlab-ci.yml"])).not.toHaveProperty("GIT_SUBMODULE_STRATEGY");
+  });
+});
+
+describe("wrappers stay within 30 lines of YAML besides comments, each file", () => {
+  const GITHUB = [".github/workflows/ci.yml", ".github/workflows/release.yml"] as const;
+
+  it.each([
+    ["no pipeline.yaml", undefined, {}, [".github/workflows/ci.yml", ".gitlab-ci.yml"]],
+    ["an image to release", RELEASES, {}, [...GITHUB, ".gitlab-ci.yml", ".gitlab/pipeline-release.yml"]],
+    ["every ci key on, and submodules", EVERY_CI_KEY, { ".gitmodules": "" }, FILES],
+  ] as const)("with %s", (_case, config, extraFiles, expected) => {
+    const files = written(config, extraFiles);
+    expect(Object.keys(files)).toEqual(expected);
+    for (const [file, text] of Object.entries(files)) expect(yamlLines(text), file).toBeLessThanOrEqual(30);
+  });
+
+  it("with every ci key on, GitLab's optional jobs are included files, each valid against GitLab's schema", (ctx) => {
+    const files = written(EVERY_CI_KEY) as Required<Files>;
+    const main = parse(files[".gitlab-ci.yml"]) as Record<string, unknown>;
+    expect(main["include"]).toEqual([".gitlab/pipeline-release.yml", ".gitlab/pipeline-deploy.yml", ".gitlab/pipeline-notify.yml"].map((local) => ({ local })));
+    expect(Object.keys(main).filter((key) => !["variables", "default", "include"].includes(key))).toEqual(["ci"]);
+    for (const [file, job] of [[".gitlab/pipeline-release.yml", "release"], [".gitlab/pipeline-deploy.yml", "deploy"], [".gitlab/pipeline-notify.yml", "notify"]] as const) {
+      expect(Object.keys(parse(files[file]) as object), file).toEqual([job]);
+    }
+    if (!existsSync(schemaFile)) ctx.skip(`GitLab's schema is absent: ${schemaFile} (the shared/ folder beside the repository)`);
+    const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+    const validate = addFormats(new Ajv({ strict: false, allErrors: true })).compile(JSON.parse(readFileSync(schemaFile, "utf8")) as object);
+    for (const file of FILES.filter((f) => f.startsWith(".gitlab"))) expect(validate(parse(files[file])), `${file}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
   });
 });

@@ -270,7 +270,7 @@ describe("pipeline init", () => {
       #   fieldManager: pipeline                     # The server-side apply field manager.
       #   environments: {}                           # The environments, by name: \`dagger call deploy --environment <name>\`.
 
-      # ci:                                          # How \`pipeline wrappers\` writes the CI files: triggers, the failure notification, coverage upload, the release's environment.
+      # ci:                                          # How \`pipeline wrappers\` writes the CI files: triggers, the failure notification, coverage upload, the release's environment, the deploy after it.
       #   schedule: []                               # Scheduled runs, as cron lines (UTC), e.g. a nightly scan against new vulnerability data: GitHub's on.schedule; on GitLab, create the schedule under Build > Pipeline schedules (the ci job runs in it).
       #   manual: false                              # Allow manual runs: GitHub's workflow_dispatch (Run workflow), GitLab's Run pipeline (source web).
       #   codecov: false                             # Upload the Cobertura coverage to Codecov after the tests (GitHub, with the CODECOV_TOKEN secret); GitLab shows coverage natively.

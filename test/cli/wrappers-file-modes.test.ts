@@ -1,11 +1,11 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { writeWrappers } from "../../cli/commands/wrappers.js";
 import { canRunAsOtherUser } from "../helpers/run-locally.js";
-import { MODULE } from "../helpers/wrappers.js";
+import { MODULE, RELEASES } from "../helpers/wrappers.js";
 
 /**
  * `pipeline wrappers` where file modes forbid a write: every target is checked
@@ -34,6 +34,7 @@ describe("pipeline wrappers under file modes (applied even to root)", () => {
   it("refuses a read-only wrapper it would have to update, before writing the other one", async (ctx) => {
     if (modesCannotApply) ctx.skip(modesCannotApply);
     const dir = mkdtempSync(join(tmpdir(), "pipeline-wrappers-modes-"));
+    writeFileSync(join(dir, "pipeline.yaml"), RELEASES);
     const [ci, release] = [join(dir, ".github/workflows/ci.yml"), join(dir, ".github/workflows/release.yml")];
     // An older Dagger version: both files need an update.
     writeWrappers({ provider: "github", outDir: dir, module: MODULE, daggerVersion: "0.21.0" });

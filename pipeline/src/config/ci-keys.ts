@@ -1,4 +1,6 @@
 import { z } from "../../vendor/zod.js";
+import { ENVIRONMENT_NAME } from "./deploy-schema.js";
+import { publishedImageName } from "./image-schema.js";
 import { emptyIsAbsent, explained, matching, section } from "./rules.js";
 
 /**
@@ -70,6 +72,56 @@ const notify = z
   })
   .describe("A message when the pipeline fails on the default branch or a tag (pull and merge requests report in their own page).");
 
+const deployJob = z
+  .strictObject({
+    environment: matching(ENVIRONMENT_NAME, (value) => ({
+      message: `expected the name of one of deploy.environments, like production, got ${JSON.stringify(value)}`,
+      fix: "name an environment of pipeline.yaml's deploy.environments (lower-case letters, digits and -)",
+    })).describe(
+      "The deploy.environments key each release deploys to (dagger call deploy --environment), and the CI environment the deploy job runs in (GitHub environment, GitLab environment): its protection rules, like required reviewers, approve each deploy.",
+    ),
+    secret: ciSecretName("ci.deploy.secret", "KUBECONFIG_DATA")
+      .optional()
+      .describe("The CI secret given to deploy: the kubeconfig's contents (kustomize, helm: --kubeconfig; default KUBECONFIG_DATA), or for GitOps a token that may push to the deploy repository (--git-token; default DEPLOY_REPO_TOKEN)."),
+  })
+  .describe("Deploy each release: a job after the release job, with the digest it published, in the environment named (approved by its protection rules).");
+
+/**
+ * Cross-field checks of `ci.deploy` against the rest of pipeline.yaml: the
+ * environment exists, and there is one image a release publishes (the deploy
+ * function reads the top-level deploy section; with projects, each releases
+ * its own image through --project, which the wrappers do not call).
+ */
+export function ciDeployProblems(config: {
+  ci: { deploy?: { environment: string } | undefined };
+  deploy: { environments: Record<string, unknown> };
+  image: { name?: string | undefined };
+  release: { image?: string | undefined };
+  projects?: unknown;
+}): { path: string[]; problem: { message: string; fix: string } }[] {
+  const deploy = config.ci.deploy;
+  if (!deploy) return [];
+  const names = Object.keys(config.deploy.environments);
+  if (config.projects !== undefined) {
+    return [{ path: ["ci", "deploy"], problem: { message: "with projects, each project releases its own image (release --project), so no single release has a digest to deploy", fix: "remove ci.deploy, and deploy with dagger call deploy --environment <name> --image <repo>@sha256:..." } }];
+  }
+  if (!Object.hasOwn(config.deploy.environments, deploy.environment)) {
+    return [
+      {
+        path: ["ci", "deploy", "environment"],
+        problem: {
+          message: `${JSON.stringify(deploy.environment)} is not in deploy.environments${names.length > 0 ? ` (${names.join(", ")})` : ", which defines none"}`,
+          fix: names.length > 0 ? `name one of ${names.join(", ")}, or add ${deploy.environment} under deploy.environments` : `add deploy.environments.${deploy.environment} with its kustomize overlay, Helm chart or GitOps repository`,
+        },
+      },
+    ];
+  }
+  if (publishedImageName(config) === undefined) {
+    return [{ path: ["ci", "deploy"], problem: { message: "a deploy needs the image the release publishes, and pipeline.yaml has none", fix: "add `image: { name: ghcr.io/<owner>/<name> }`" } }];
+  }
+  return [];
+}
+
 export const ciSection = section(
   z.strictObject({
     schedule: emptyIsAbsent(z.array(cron).default([])).describe(
@@ -90,7 +142,8 @@ export const ciSection = section(
     }))
       .optional()
       .describe("The environment the release job runs in (GitHub environment, GitLab environment): its protection rules, like required reviewers, approve each release before it publishes."),
+    deploy: deployJob.optional(),
   }),
-).describe("How `pipeline wrappers` writes the CI files: triggers, the failure notification, coverage upload, the release's environment.");
+).describe("How `pipeline wrappers` writes the CI files: triggers, the failure notification, coverage upload, the release's environment, the deploy after it.");
 
 export type CiConfig = z.output<typeof ciSection>;

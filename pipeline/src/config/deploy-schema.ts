@@ -185,7 +185,8 @@ const environment = z
   })
   .describe("One environment: how to render and apply, where, and how to know it works.");
 
-const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
+/** A deploy environment's name: a DNS-label-like word, safe as a flag value, a commit message word and a CI environment name. */
+export const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
 /** The environments by name; a name is checked here, with its own message (a record's key check would only say "Invalid key"). */
 const environments = z

@@ -122,3 +122,8 @@ export const release = section(
     apiUrl: z.string().url().optional().describe("API root for GitHub Enterprise (https://host/api/v3) or a self-hosted GitLab (https://host/api/v4)."),
   }),
 ).describe("Releases: `dagger call release --tag v1.2.0` runs every gate, builds, checks, scans, signs and publishes the image, and creates the release with its artifacts.");
+
+/** The image `release` publishes (image.name, or the older release.image); none means a release has nothing to publish. */
+export function publishedImageName(config: { image: { name?: string | undefined }; release: { image?: string | undefined } }): string | undefined {
+  return config.image.name ?? config.release.image;
+}

@@ -4,7 +4,7 @@ import { TOOL_INPUT_EXCLUDES } from "../../modules/project.js";
 import { MIN_SAMPLES } from "../../modules/report/bench.js";
 import { image, release } from "./image-schema.js";
 import { deploy } from "./deploy-schema.js";
-import { ciSection } from "./ci-keys.js";
+import { ciDeployProblems, ciSection } from "./ci-keys.js";
 import { services, unknownServiceProblems } from "./services-schema.js";
 import { allowNullWhereAbsent, emptyIsAbsent, insidePath, matching, pinnedImage, section } from "./rules.js";
 import { CUSTOM_STAGE_NAME, customStage, replacingCommands, stageExtras, type CustomStageConfig } from "./stage-keys.js";
@@ -277,6 +277,7 @@ export const pipelineConfigSchema = z
     ci: ciSection,
   })
   .superRefine((value, ctx) => {
+    for (const { path, problem } of ciDeployProblems(value)) ctx.addIssue({ code: "custom", path, message: problem.message, params: { fix: problem.fix }, input: undefined });
     // With projects, each project is checked with the top-level keys merged in (projects.ts): its own services count.
     if (value.projects !== undefined) return;
     for (const { path, problem } of unknownServiceProblems(value)) ctx.addIssue({ code: "custom", path, message: problem.message, params: { fix: problem.fix }, input: undefined });

@@ -8,6 +8,7 @@ import { tagScheme } from "../../modules/image/tags.js";
 import { failedRunLine } from "../../modules/stage.js";
 import type { ReleaseVersion } from "../../modules/release/semver.js";
 import { CONFIG_FILE, type LoadedProject } from "./load-project.js";
+import { publishedImageName } from "../config/image-schema.js";
 
 /** What one call of build, scan-image, sbom, publish or release says about the image, stage by stage. */
 export interface ImageReport {
@@ -30,7 +31,7 @@ export interface ImagePlan {
 export async function planImage(loaded: LoadedProject, overrides: { platforms?: readonly string[] | undefined; registryUsername?: string | undefined } = {}): Promise<ImagePlan> {
   const { config, project, language } = loaded;
   const { image, release } = config;
-  const name = image.name ?? release.image;
+  const name = publishedImageName(config);
   const parsed = name === undefined ? undefined : checkImageName(image.name ? "image.name" : "release.image", name);
   const platforms = (overrides.platforms ?? image.platforms ?? release.platforms).map((p: string) => checkPlatform(overrides.platforms ? "--platform" : "image.platforms", p));
   const username = checkRegistryUsername("--registry-username", overrides.registryUsername ?? image.registryUsername ?? release.registryUsername);
