@@ -46,6 +46,7 @@ export function ciOptionsOf(repoDir: string): WrapperInputs {
       ...(publishesAnImage(loaded) ? ["release" as const] : []),
       ...(loaded.config.ci.deploy ? ["deploy" as const] : []),
       ...(loaded.config.ci.notify ? ["notify" as const] : []),
+      ...(loaded.config.ci.codecov ? ["codecov" as const] : []),
     ]),
     deploy: deployInputs(loaded.config),
   };
@@ -115,17 +116,35 @@ const list = (items: readonly string[]) => `[${items.map((item) => JSON.stringif
 const withSecrets = (inputs: WrapperInputs) => inputs.secrets.map(({ name, variable }) => `with-secret --name ${name} --value env://${variable}`);
 
 /**
- * A `dagger call` as a YAML scalar: on one line, or with stage secrets folded
- * (`>-`), a `with-secret` per line, so each line stays readable (yamllint: 120).
+ * The constructor flag giving the module the ref CI built, so it knows the branch on a detached HEAD. Every
+ * provider sets GIT_REF from its own variables, and the call reads it as a quoted shell variable: a branch
+ * name (a fork's, too) is data, never part of the script.
  */
-function callScalar(prefix: string, inputs: WrapperInputs, rest: string): string[] {
+export const GIT_REF_FLAG = '--git-ref="$GIT_REF"';
+
+/** The call prefix of the functions that read the checkout's git metadata (reports, ci, release). */
+export const withGitRef = (prefix: string) => `${prefix} ${GIT_REF_FLAG}`;
+
+/** The reports call: `-o` exports the returned folder (a shorter `export --path`, to keep the line within 120). */
+const REPORTS = "reports -o reports";
+
+/** yamllint's line length (ci/.yamllint.yml). */
+const MAX_LINE = 120;
+
+/**
+ * A `dagger call` as a YAML scalar: on one line when it fits in `MAX_LINE`
+ * after `lead` (the line's text before it), else folded (`>-`), the prefix,
+ * then a `with-secret` per stage secret, then the function, each on its line.
+ */
+function callScalar(prefix: string, inputs: WrapperInputs, rest: string, lead: string): string[] {
   const secrets = withSecrets(inputs);
-  return secrets.length === 0 ? [`${prefix} ${rest}`] : [">-", `  ${prefix}`, ...secrets.map((s) => `  ${s}`), `  ${rest}`];
+  const line = `${prefix} ${rest}`;
+  return secrets.length === 0 && lead.length + line.length <= MAX_LINE ? [line] : [">-", `  ${prefix}`, ...secrets.map((s) => `  ${s}`), `  ${rest}`];
 }
 
 /** `- run: <call>`, with the secrets' variables in the step's env (never the job's: the install script gets none). */
 function githubCallStep(prefix: string, inputs: WrapperInputs, rest: string): string {
-  const [first, ...more] = callScalar(prefix, inputs, rest);
+  const [first, ...more] = callScalar(prefix, inputs, rest, "      - run: ");
   const env = inputs.secrets.map(({ variable }) => `${variable}: "\${{ secrets.${variable} }}"`);
   const flow = `  env: {${env.join(", ")}}`;
   const envLines = env.length === 0 ? [] : flow.length <= 110 ? [flow] : ["  env:", ...env.map((line) => `    ${line}`)];
@@ -134,7 +153,7 @@ function githubCallStep(prefix: string, inputs: WrapperInputs, rest: string): st
 
 /** A GitLab script item: the CI/CD variables are the job's env already. */
 function gitlabCallItem(prefix: string, inputs: WrapperInputs, rest: string): string {
-  const [first, ...more] = callScalar(prefix, inputs, rest);
+  const [first, ...more] = callScalar(prefix, inputs, rest, "    - ");
   return [`- ${first}`, ...more].join("\n");
 }
 
@@ -189,14 +208,15 @@ export function ciValues(inputs: WrapperInputs, prefix: string): Record<string, 
   const { ci } = inputs;
   const paths = ci.paths?.length ? `, paths: ${list(ci.paths)}` : "";
   const webhook = ci.notify?.webhook;
+  const call = withGitRef(prefix);
   return {
-    // The call, then the with-secret lines of the stages' secrets: for a folded (`>-`) call in a template.
-    DAGGER_CALL_LINES: [prefix, ...withSecrets(inputs)].join("\n"),
+    // The release's call, then the with-secret lines of the stages' secrets: for a folded (`>-`) call in a template.
+    DAGGER_CALL_LINES: [call, ...withSecrets(inputs)].join("\n"),
     GITHUB_SECRETS_ENV: inputs.secrets.map(({ variable }) => `${variable}: \${{ secrets.${variable} }}`).join("\n"),
-    GITHUB_REPORTS_STEP: githubCallStep(prefix, inputs, "reports export --path reports"),
-    GITHUB_CI_STEP: githubCallStep(prefix, inputs, "ci"),
-    GITLAB_REPORTS_CALL: gitlabCallItem(prefix, inputs, "reports export --path reports"),
-    GITLAB_CI_CALL: gitlabCallItem(prefix, inputs, "ci"),
+    GITHUB_REPORTS_STEP: githubCallStep(call, inputs, REPORTS),
+    GITHUB_CI_STEP: githubCallStep(call, inputs, "ci"),
+    GITLAB_REPORTS_CALL: gitlabCallItem(call, inputs, REPORTS),
+    GITLAB_CI_CALL: gitlabCallItem(call, inputs, "ci"),
     GITHUB_TRIGGERS: [
       `push: {branches: ["**"]${paths}}`,
       paths ? `pull_request: {paths: ${list(ci.paths!)}}` : "pull_request:",
@@ -208,17 +228,8 @@ export function ciValues(inputs: WrapperInputs, prefix: string): Record<string, 
     GITHUB_CODECOV: ci.codecov
       ? ["- uses: codecov/codecov-action@v5", '  with: {files: "reports/**/coverage.cobertura.xml", disable_search: true, token: "${{ secrets.CODECOV_TOKEN }}"}'].join("\n")
       : "",
-    // The default branch or a tag only: a pull request's failure shows on its own page.
-    GITHUB_NOTIFY: webhook
-      ? [
-          "# ci.notify: a Slack-compatible message when the default branch or a tag fails.",
-          "- if: failure() && (github.ref_type == 'tag' || github.ref_name == github.event.repository.default_branch)",
-          `  env: {WEBHOOK: "\${{ secrets.${webhook} }}"}`,
-          "  run: >-",
-          `    printf '{"text":"%s failed, see %s/%s/actions/runs/%s"}' "$GITHUB_REPOSITORY"`,
-          '    "$GITHUB_SERVER_URL" "$GITHUB_REPOSITORY" "$GITHUB_RUN_ID" | curl -fsS --json @- "$WEBHOOK"',
-        ].join("\n")
-      : "",
+    // notify.yml's secret: the webhook's URL.
+    NOTIFY_WEBHOOK: webhook ?? "",
     GITHUB_ENVIRONMENT: ci.environment ? `environment: ${JSON.stringify(ci.environment)}` : "",
     // A schedule, a manual run (source web) and every push or merge request, narrowed to the paths when given.
     GITLAB_CI_RULES: paths
@@ -240,7 +251,7 @@ export function ciValues(inputs: WrapperInputs, prefix: string): Record<string, 
     GITLAB_INCLUDE: gitlabIncludes(inputs.parts),
     // Into flow mappings: actions/checkout's `with:`, and a line of GitLab's `variables:`.
     GITHUB_SUBMODULES: inputs.submodules ? ", submodules: recursive" : "",
-    GITLAB_SUBMODULES: inputs.submodules ? "GIT_SUBMODULE_STRATEGY: recursive," : "",
+    GITLAB_SUBMODULES: inputs.submodules ? ", GIT_SUBMODULE_STRATEGY: recursive" : "",
     ...deployValues(inputs, prefix),
   };
 }
