@@ -64,7 +64,7 @@ describe("wrappers with ci.deploy", () => {
     const release = jobs(read(".github/workflows/release.yml"));
     expect(release["release"]!.outputs).toEqual({ image: "${{ steps.image.outputs.image }}" });
     const calls = release["release"]!.steps!.filter((s) => s.run?.startsWith("dagger "));
-    expect(calls.map((s) => s.run)).toEqual([`${PREFIX} release --tag "$TAG" --registry-token env://REGISTRY_TOKEN | tee release.md`]);
+    expect(calls.map((s) => s.run)).toEqual([`${PREFIX} --git-ref="$GIT_REF" release --tag "$TAG" --registry-token env://REGISTRY_TOKEN | tee release.md`]);
     expect(release["release"]!.steps!.at(-1)).toMatchObject({ id: "image", run: expect.stringMatching(/ release\.md >> "\$GITHUB_OUTPUT"$/) });
     expect(release["deploy"]).toEqual({
       needs: "release",
@@ -91,7 +91,7 @@ describe("wrappers with ci.deploy", () => {
     expect(gitlab(read(".gitlab-ci.yml"))).toMatchObject({ include: [{ local: ".gitlab/pipeline-release.yml" }, { local: ".gitlab/pipeline-deploy.yml" }] });
     const release = gitlab(read(".gitlab/pipeline-release.yml"))["release"]!;
     expect(release.script).toEqual([
-      `${PREFIX} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN > release.md`,
+      `${PREFIX} --git-ref="$GIT_REF" release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN > release.md`,
       "cat release.md",
       expect.stringMatching(/^sed -n '.*' release\.md > release\.env$/),
     ]);
@@ -130,7 +130,7 @@ describe("wrappers with ci.deploy", () => {
     expect(Object.keys(release)).toEqual(["release"]);
     expect(release["release"]!.outputs).toBeUndefined();
     expect(files(".github/workflows/release.yml")).not.toContain("release.md");
-    expect(gitlab(files(".gitlab/pipeline-release.yml"))["release"]!.script).toEqual([`${PREFIX} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`]);
+    expect(gitlab(files(".gitlab/pipeline-release.yml"))["release"]!.script).toEqual([`${PREFIX} --git-ref="$GIT_REF" release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`]);
   });
 
   it.each([

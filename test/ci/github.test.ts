@@ -80,15 +80,16 @@ describe("generated GitHub Actions workflows", () => {
   it("call the published module on the user's checkout in a user's repository, plain `dagger call` in this one", () => {
     const calls = (set: typeof files) => [...steps("ci", set), ...steps("release", set)].flatMap((s) => (s.run?.startsWith("dagger ") ? [s.run] : []));
     const prefix = `dagger -m ${MODULE} call --source=. --git=.`;
+    // The constructor's flags (--git-ref among them) before the function's name.
     expect(calls(files)).toEqual([
-      `${prefix} reports export --path reports`,
-      `${prefix} ci`,
-      `${prefix} release --tag "$TAG" --registry-token env://REGISTRY_TOKEN`,
+      `${prefix} --git-ref="$GIT_REF" reports -o reports`,
+      `${prefix} --git-ref="$GIT_REF" ci`,
+      `${prefix} --git-ref="$GIT_REF" release --tag "$TAG" --registry-token env://REGISTRY_TOKEN`,
     ]);
     expect(calls(ownFiles)).toEqual([
-      "dagger call reports export --path reports",
-      "dagger call ci",
-      'dagger call release --tag "$TAG" --registry-token env://REGISTRY_TOKEN',
+      'dagger call --git-ref="$GIT_REF" reports -o reports',
+      'dagger call --git-ref="$GIT_REF" ci',
+      'dagger call --git-ref="$GIT_REF" release --tag "$TAG" --registry-token env://REGISTRY_TOKEN',
     ]);
     for (const name of NAMES) {
       expect(text(name)).toContain(prefix);
@@ -101,7 +102,7 @@ describe("generated GitHub Actions workflows", () => {
       for (const step of steps(name).filter((s) => s.run !== undefined)) expect(step.run, name).not.toContain("${{");
     }
     const release = steps("release").find((s) => s.run?.includes(" release --tag"));
-    expect(release?.env).toEqual({ TAG: "${{ github.ref_name }}", REGISTRY_TOKEN: "${{ secrets.REGISTRY_TOKEN }}" });
+    expect(release?.env).toEqual({ TAG: "${{ github.ref_name }}", GIT_REF: "${{ github.ref }}", REGISTRY_TOKEN: "${{ secrets.REGISTRY_TOKEN }}" });
   });
 
   it("grant the least privilege: read by default, security-events only where SARIF is uploaded, read to release", () => {
@@ -133,8 +134,8 @@ describe("generated GitHub Actions workflows", () => {
       expect(text(name)).not.toMatch(/\{\{[A-Z_]+\}\}/);
     }
     const runs = steps("ci").map((s) => s.run ?? s.uses);
-    expect(runs.indexOf(`dagger -m ${MODULE} call --source=. --git=. reports export --path reports`)).toBeLessThan(
-      runs.indexOf(`dagger -m ${MODULE} call --source=. --git=. ci`),
+    expect(runs.indexOf(`dagger -m ${MODULE} call --source=. --git=. --git-ref="$GIT_REF" reports -o reports`)).toBeLessThan(
+      runs.indexOf(`dagger -m ${MODULE} call --source=. --git=. --git-ref="$GIT_REF" ci`),
     );
     const upload = steps("ci").find((s) => s.uses?.startsWith("actions/upload-artifact@"));
     expect(upload).toMatchObject({ if: "always()", with: { path: "reports" } });

@@ -67,12 +67,12 @@ describe("generated .gitlab-ci.yml", () => {
     expect(config.default.before_script).toContain(`DAGGER_VERSION=${pinnedDaggerVersion()} BIN_DIR=/usr/local/bin sh /tmp/install-dagger.sh`);
     const releaseText = readFileSync(releaseFile, "utf8");
     for (const source of [text, releaseText]) expect(source).not.toMatch(/\{\{[A-Z_]+\}\}/);
-    const prefix = `dagger -m ${MODULE} call --source=. --git=.`;
-    expect(config.ci.script).toEqual([`${prefix} reports export --path reports`, `${prefix} ci`]);
+    const prefix = `dagger -m ${MODULE} call --source=. --git=. --git-ref="$GIT_REF"`;
+    expect(config.ci.script).toEqual([`${prefix} reports -o reports`, `${prefix} ci`]);
     expect(config.release.script).toEqual([`${prefix} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`]);
     for (const source of [text, releaseText]) expect(source).not.toMatch(/dagger call/);
-    expect(ownConfig.ci.script).toEqual(["dagger call reports export --path reports", "dagger call ci"]);
-    expect(ownConfig.release.script).toEqual(['dagger call release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN']);
+    expect(ownConfig.ci.script).toEqual(['dagger call --git-ref="$GIT_REF" reports -o reports', 'dagger call --git-ref="$GIT_REF" ci']);
+    expect(ownConfig.release.script).toEqual(['dagger call --git-ref="$GIT_REF" release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN']);
     // Every report the pipeline writes, at any depth (reports/<project>/<stage>/ with projects): JUnit of every stage,
     // Cobertura, and the scan stage's three GitLab security reports.
     expect(config.ci.artifacts).toEqual({

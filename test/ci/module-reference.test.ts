@@ -40,11 +40,12 @@ describe("the README's module reference", () => {
     writeFileSync(join(dir, "pipeline.yaml"), RELEASES);
     writeWrappers({ provider: "github", outDir: dir, module: ref });
     writeWrappers({ provider: "gitlab", outDir: dir, module: ref });
-    const prefix = `dagger -m ${ref} call --source=. --git=.`;
+    const local = `dagger -m ${ref} call --source=. --git=.`;
+    const prefix = `${local} --git-ref="$GIT_REF"`;
     const steps = (parse(readFileSync(join(dir, ".github/workflows/ci.yml"), "utf8")) as { jobs: { ci: { steps: { run?: string }[] } } }).jobs.ci.steps;
-    expect(steps.flatMap((s) => (s.run?.startsWith("dagger ") ? [s.run] : []))).toEqual([`${prefix} reports export --path reports`, `${prefix} ci`]);
-    expect((parse(readFileSync(join(dir, ".gitlab-ci.yml"), "utf8")) as { ci: { script: string[] } }).ci.script).toEqual([`${prefix} reports export --path reports`, `${prefix} ci`]);
+    expect(steps.flatMap((s) => (s.run?.startsWith("dagger ") ? [s.run] : []))).toEqual([`${prefix} reports -o reports`, `${prefix} ci`]);
+    expect((parse(readFileSync(join(dir, ".gitlab-ci.yml"), "utf8")) as { ci: { script: string[] } }).ci.script).toEqual([`${prefix} reports -o reports`, `${prefix} ci`]);
     // The header's laptop line is the README's command.
-    expect(readFileSync(join(dir, ".github/workflows/ci.yml"), "utf8")).toContain(`#   ${prefix} ci\n`);
+    expect(readFileSync(join(dir, ".github/workflows/ci.yml"), "utf8")).toContain(`#   ${local} ci\n`);
   });
 });

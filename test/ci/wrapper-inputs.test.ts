@@ -19,15 +19,17 @@ import { MODULE, RELEASES } from "../helpers/wrappers.js";
  */
 
 const schemaFile = new URL("../../../shared/schemas/gitlab-ci.json", import.meta.url).pathname;
-const PREFIX = `dagger -m ${MODULE} call --source=. --git=.`;
+const PREFIX = `dagger -m ${MODULE} call --source=. --git=. --git-ref="$GIT_REF"`;
 const FILES = [
   ".github/workflows/ci.yml",
   ".github/workflows/release.yml",
   ".github/workflows/deploy.yml",
+  ".github/workflows/notify.yml",
   ".gitlab-ci.yml",
   ".gitlab/pipeline-release.yml",
   ".gitlab/pipeline-deploy.yml",
   ".gitlab/pipeline-notify.yml",
+  ".gitlab/pipeline-codecov.yml",
 ] as const;
 type Files = Partial<Record<(typeof FILES)[number], string>>;
 
@@ -81,21 +83,21 @@ describe("wrappers and the stages' secrets", () => {
   it("GitHub: every call gives every secret with with-secret, from its CI secret, in that step's env alone", () => {
     const ci = stepsOf(files[".github/workflows/ci.yml"]);
     const calls = ci.filter((s) => s.run?.startsWith("dagger "));
-    expect(calls.map((s) => s.run)).toEqual([`${PREFIX} ${chain} reports export --path reports`, `${PREFIX} ${chain} ci`]);
+    expect(calls.map((s) => s.run)).toEqual([`${PREFIX} ${chain} reports -o reports`, `${PREFIX} ${chain} ci`]);
     const env = { CODECOV_TOKEN: "${{ secrets.CODECOV_TOKEN }}", LICENSE_SERVER_KEY: "${{ secrets.LICENSE_SERVER_KEY }}", NPM_TOKEN: "${{ secrets.NPM_TOKEN }}" };
     for (const call of calls) expect(call.env).toEqual(env);
-    // No other step (the install script above all) sees them; no job-wide env.
+    // No other step (the install script above all) sees them; the job's env holds only the ref built, no secret.
     for (const step of ci.filter((s) => !calls.includes(s) && !s.uses?.startsWith("codecov/"))) expect(JSON.stringify(step)).not.toMatch(/LICENSE_SERVER_KEY|NPM_TOKEN|CODECOV_TOKEN/);
-    expect((parse(files[".github/workflows/ci.yml"]) as { jobs: { ci: { env?: unknown } } }).jobs.ci.env).toBeUndefined();
+    expect((parse(files[".github/workflows/ci.yml"]) as { jobs: { ci: { env?: unknown } } }).jobs.ci.env).toEqual({ GIT_REF: "${{ github.head_ref || github.ref }}" });
 
     const release = stepsOf(files[".github/workflows/release.yml"]).find((s) => s.run?.includes(" release --tag"))!;
     expect(release.run).toBe(`${PREFIX} ${chain} release --tag "$TAG" --registry-token env://REGISTRY_TOKEN`);
-    expect(release.env).toEqual({ TAG: "${{ github.ref_name }}", REGISTRY_TOKEN: "${{ secrets.REGISTRY_TOKEN }}", ...env });
+    expect(release.env).toEqual({ TAG: "${{ github.ref_name }}", GIT_REF: "${{ github.ref }}", REGISTRY_TOKEN: "${{ secrets.REGISTRY_TOKEN }}", ...env });
   });
 
   it("GitLab: every call gives them too, from the masked variables the job already has", () => {
     const config = parse(files[".gitlab-ci.yml"]) as Record<string, { script: string | string[] }>;
-    expect(config["ci"]!.script).toEqual([`${PREFIX} ${chain} reports export --path reports`, `${PREFIX} ${chain} ci`]);
+    expect(config["ci"]!.script).toEqual([`${PREFIX} ${chain} reports -o reports`, `${PREFIX} ${chain} ci`]);
     const release = parse(files[".gitlab/pipeline-release.yml"]) as Record<string, { script: string | string[] }>;
     expect(release["release"]!.script).toEqual([`${PREFIX} ${chain} release --tag "$CI_COMMIT_TAG" --registry-token env://REGISTRY_TOKEN`]);
   });
@@ -184,9 +186,9 @@ describe("wrappers stay within 30 lines of YAML besides comments, each file", ()
   it("with every ci key on, GitLab's optional jobs are included files, each valid against GitLab's schema", (ctx) => {
     const files = written(EVERY_CI_KEY) as Required<Files>;
     const main = parse(files[".gitlab-ci.yml"]) as Record<string, unknown>;
-    expect(main["include"]).toEqual([".gitlab/pipeline-release.yml", ".gitlab/pipeline-deploy.yml", ".gitlab/pipeline-notify.yml"].map((local) => ({ local })));
+    expect(main["include"]).toEqual([".gitlab/pipeline-release.yml", ".gitlab/pipeline-deploy.yml", ".gitlab/pipeline-notify.yml", ".gitlab/pipeline-codecov.yml"].map((local) => ({ local })));
     expect(Object.keys(main).filter((key) => !["variables", "default", "include"].includes(key))).toEqual(["ci"]);
-    for (const [file, job] of [[".gitlab/pipeline-release.yml", "release"], [".gitlab/pipeline-deploy.yml", "deploy"], [".gitlab/pipeline-notify.yml", "notify"]] as const) {
+    for (const [file, job] of [[".gitlab/pipeline-release.yml", "release"], [".gitlab/pipeline-deploy.yml", "deploy"], [".gitlab/pipeline-notify.yml", "notify"], [".gitlab/pipeline-codecov.yml", "codecov"]] as const) {
       expect(Object.keys(parse(files[file]) as object), file).toEqual([job]);
     }
     if (!existsSync(schemaFile)) ctx.skip(`GitLab's schema is absent: ${schemaFile} (the shared/ folder beside the repository)`);

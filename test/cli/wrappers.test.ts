@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
+import { parse } from "yaml";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { PROVIDERS, writeWrappers, type Provider } from "../../cli/commands/wrappers.js";
 import { cli, CLI_BIN } from "../helpers/cli.js";
@@ -176,7 +177,7 @@ describe("writeWrappers: which module the wrappers call", () => {
     copyFileSync(ownDaggerJson, join(dir, "dagger.json"));
     writeWrappers({ provider: "github", outDir: dir });
     const ci = readFileSync(join(dir, ".github/workflows/ci.yml"), "utf8");
-    expect(ci).toContain("\n      - run: dagger call ci\n");
+    expect(ci).toContain('\n      - run: dagger call --git-ref="$GIT_REF" ci\n');
     expect(ci).not.toContain("dagger -m");
   });
 
@@ -202,9 +203,9 @@ describe("writeWrappers: which module the wrappers call", () => {
   ])("calls the published module %s on the checkout (--source=.), before each function name", (module) => {
     const dir = tempDir();
     writeWrappers({ provider: "gitlab", outDir: dir, module });
-    const text = readFileSync(join(dir, ".gitlab-ci.yml"), "utf8");
-    expect(text).toContain(`    - dagger -m ${module} call --source=. --git=. reports export --path reports\n`);
-    expect(text).toContain(`    - dagger -m ${module} call --source=. --git=. ci\n`);
+    const { ci } = parse(readFileSync(join(dir, ".gitlab-ci.yml"), "utf8")) as { ci: { script: string[] } };
+    const prefix = `dagger -m ${module} call --source=. --git=. --git-ref="$GIT_REF"`;
+    expect(ci.script).toEqual([`${prefix} reports -o reports`, `${prefix} ci`]);
   });
 
   it.each([
