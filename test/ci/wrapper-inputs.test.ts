@@ -110,7 +110,7 @@ describe("wrappers and the stages' secrets", () => {
     const yamllint = await execa("yamllint", ["--version"], { reject: false });
     if (yamllint.exitCode === 0) {
       const dir = tempDir("wrapper-inputs-lint-");
-      for (const file of FILES) writeFileSync(join(dir, file.replaceAll("/", "_")), files[file]);
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file.replaceAll("/", "_")), text);
       const run = await execa("yamllint", ["--strict", "-c", new URL("../../ci/.yamllint.yml", import.meta.url).pathname, dir], { reject: false });
       expect(run.stdout).toBe("");
     }
