@@ -120,10 +120,10 @@ const withSecrets = (inputs: WrapperInputs) => inputs.secrets.map(({ name, varia
  * provider sets GIT_REF from its own variables, and the call reads it as a quoted shell variable: a branch
  * name (a fork's, too) is data, never part of the script.
  */
-export const GIT_REF_FLAG = '--git-ref="$GIT_REF"';
+const GIT_REF_FLAG = '--git-ref="$GIT_REF"';
 
 /** The call prefix of the functions that read the checkout's git metadata (reports, ci, release). */
-export const withGitRef = (prefix: string) => `${prefix} ${GIT_REF_FLAG}`;
+const withGitRef = (prefix: string) => `${prefix} ${GIT_REF_FLAG}`;
 
 /** The reports call: `-o` exports the returned folder (a shorter `export --path`, to keep the line within 120). */
 const REPORTS = "reports -o reports";
