@@ -95,7 +95,7 @@ describe("--git-ref: the branch a detached HEAD was built for", () => {
     const step = ci.steps!.find((s) => s.run?.includes(" ci"))!;
     const dagger = fakeDagger();
     const env = { ...dagger.env, GIT_REF: githubExpression(ci.env!["GIT_REF"]!, context) };
-    const run = await execa("bash", ["-eo", "pipefail", "-c", step.run!], { env });
+    const run = await execa("bash", ["-eo", "pipefail", "-c", step.run!], { cwd: tempDir("git-ref-ci-"), env });
     const ref = gitRefOf(dagger.argv(run.stdout))!;
     expect(branchFromRef(ref, [])).toBe(branch);
   });
@@ -105,7 +105,8 @@ describe("--git-ref: the branch a detached HEAD was built for", () => {
     const dagger = fakeDagger();
     const context = { "github.ref": "refs/tags/v1.2.0" };
     const env = { ...dagger.env, GIT_REF: githubExpression(step.env!["GIT_REF"]!, context), TAG: "v1.2.0", REGISTRY_TOKEN: "x" };
-    const run = await execa("bash", ["-eo", "pipefail", "-c", step.run!], { env });
+    // With ci.deploy the step tees the summary into release.md: in a folder of its own.
+    const run = await execa("bash", ["-eo", "pipefail", "-c", step.run!], { cwd: tempDir("git-ref-release-"), env });
     expect(gitRefOf(dagger.argv(run.stdout))).toBe("refs/tags/v1.2.0");
     expect(branchFromRef("refs/tags/v1.2.0", ["v1.2.0"])).toBeUndefined();
   });
@@ -126,7 +127,7 @@ describe("--git-ref: the branch a detached HEAD was built for", () => {
     // before_script and script run in one shell: the export reaches every job's call.
     const dagger = fakeDagger();
     for (const call of [ciCall, releaseCall]) {
-      const run = await execa("sh", ["-ec", `${exportLine}\n${call}`], { env: { ...dagger.env, ...variables } });
+      const run = await execa("sh", ["-ec", `${exportLine}\n${call}`], { cwd: tempDir("git-ref-gitlab-"), env: { ...dagger.env, ...variables } });
       const ref = gitRefOf(dagger.argv(run.stdout))!;
       const given: Record<string, string> = variables;
       expect(ref).toBe(given["CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"] ?? given["CI_COMMIT_REF_NAME"]);
