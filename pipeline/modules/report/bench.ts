@@ -118,7 +118,7 @@ const ICONS: Record<BenchVerdict, string> = { regression: "🔴 regression", imp
 /** A Markdown table of the comparison, for summary.md and job summaries. */
 export function benchComparisonMarkdown(rows: readonly BenchComparisonRow[]): string {
   if (rows.length === 0) return "_No benchmarks to compare._\n";
-  const withPackage = new Set(rows.map((r) => r.package ?? "")).size > 1;
+  const withPackage = new Set(rows.map((r) => r.package)).size > 1;
   const lines = ["| Benchmark | Unit | Baseline | Current | Delta | p | n | Verdict |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"];
   for (const r of rows) {
     const name = withPackage && r.package ? `${r.package} ${r.name}` : r.name;
@@ -130,5 +130,5 @@ export function benchComparisonMarkdown(rows: readonly BenchComparisonRow[]): st
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 const formatValue = (v: number | null) => (v === null ? "–" : Number(v.toPrecision(4)).toString());
-const formatDelta = (d: number | null) => (d === null ? "–" : !Number.isFinite(d) ? `${d > 0 ? "+" : "−"}∞` : `${d > 0 ? "+" : ""}${d.toFixed(2)}%`);
+const formatDelta = (d: number | null) => (d === null ? "–" : d === Infinity ? "+∞" : d === -Infinity ? "−∞" : `${d > 0 ? "+" : ""}${d.toFixed(2)}%`);
 const formatP = (p: number | null) => (p === null ? "–" : p.toFixed(3));

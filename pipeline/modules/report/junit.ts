@@ -114,7 +114,8 @@ function readCase(element: XmlElement, suiteName: string): TestCaseResult {
 const count = (tests: readonly TestCaseResult[], status: TestCaseResult["status"]) => tests.filter((t) => t.status === status).length;
 const seconds = (value: number) => value.toFixed(3);
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-const firstLine = (text: string) => text.trim().split("\n")[0] ?? "";
+// split always yields at least one piece.
+const firstLine = (text: string) => text.trim().split("\n")[0]!;
 
 function number(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

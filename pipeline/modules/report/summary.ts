@@ -27,7 +27,7 @@ export function pickErrorLines(text: string, max = MAX_ERROR_LINES): string[] {
   const lines = stripAnsi(text)
     .split(/\r?\n/)
     .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== "");
+    .filter((l) => l !== "");
   if (lines.length <= max) return lines;
   const errors = lines.filter((l) => ERROR_LINE.test(l));
   if (errors.length === 0) return ["...", ...lines.slice(-max)];

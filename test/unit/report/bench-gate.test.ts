@@ -81,6 +81,9 @@ describe("which way is worse", () => {
     const fewer = [50, 51, 52, 53, 54];
     for (const unit of ["ops", "Hz", "MB/s", "ops/s"]) expect(compareBenchmarks([series("X", base, unit)], [series("X", fewer, unit)], { thresholdPercent: 5 })[0]!.verdict, unit).toBe("regression");
     for (const unit of ["ns/op", "B/op", "allocs/op", "ms"]) expect(compareBenchmarks([series("X", base, unit)], [series("X", fewer, unit)], { thresholdPercent: 5 })[0]!.verdict, unit).toBe("improvement");
+    // And the other way round: more of a throughput unit is an improvement, more of a cost a regression.
+    for (const unit of ["ops", "Hz", "MB/s", "ops/s"]) expect(compareBenchmarks([series("X", fewer, unit)], [series("X", base, unit)], { thresholdPercent: 5 })[0]!.verdict, unit).toBe("improvement");
+    for (const unit of ["ns/op", "B/op", "allocs/op", "ms"]) expect(compareBenchmarks([series("X", fewer, unit)], [series("X", base, unit)], { thresholdPercent: 5 })[0]!.verdict, unit).toBe("regression");
   });
 
   it("calls identical samples no-change, but samples that merely share a value compared as usual", () => {
@@ -109,6 +112,16 @@ describe("the gate message", () => {
       passed: false,
       message: "3 benchmark regressions: Large ns/op +80.00% (p=0.008), Throughput MB/s -60.00% (p=0.008), Small ns/op +30.00% (p=0.008)",
     });
+  });
+
+  it("orders the regressions by size whatever order the benchmarks came in", () => {
+    const base = [100, 101, 102, 103, 104];
+    const rows = compareBenchmarks(
+      [series("Large", base), series("Small", base), series("Middle", base)],
+      [series("Large", base.map((v) => v * 1.8)), series("Small", base.map((v) => v * 1.3)), series("Middle", base.map((v) => v * 1.5))],
+      { thresholdPercent: 10 },
+    );
+    expect(benchGate(rows).message).toBe("3 benchmark regressions: Large ns/op +80.00% (p=0.008), Middle ns/op +50.00% (p=0.008), Small ns/op +30.00% (p=0.008)");
   });
 
   it("names a single regression in the singular", () => {

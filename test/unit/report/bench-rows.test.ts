@@ -80,6 +80,7 @@ describe("benchComparisonMarkdown", () => {
   it("puts the package before the name only when the rows span more than one package", () => {
     expect(names([row("X", "no-change", { package: "a" }), row("Y", "no-change", { package: "b" }), row("Z", "no-change")])).toEqual(["a X", "b Y", "Z"]);
     expect(names([row("X", "no-change", { package: "a" }), row("Y", "no-change", { package: "a" })])).toEqual(["X", "Y"]);
+    expect(names([row("X", "no-change", { package: "a" }), row("Y", "no-change", { package: "b" })])).toEqual(["a X", "b Y"]);
     expect(names([row("X", "no-change")])).toEqual(["X"]);
   });
 
