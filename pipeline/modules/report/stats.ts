@@ -23,12 +23,15 @@ export function median(values: readonly number[]): number {
 export function medianConfidenceInterval(values: readonly number[], confidence = 0.95): { lo: number; hi: number; confidence: number } {
   const n = values.length;
   const sorted = [...values].sort((a, b) => a - b);
-  const pmf = (k: number) => (k < 0 || k > n ? 0 : Math.exp(logChoose(n, k) - n * Math.LN2));
+  // Only the left side is asked past its end (k = -1); the loop never asks for k > n.
+  const pmf = (k: number) => (k < 0 ? 0 : Math.exp(logChoose(n, k) - n * Math.LN2));
   // Interval [l, r) of binomial outcomes; outcome k is the gap between sorted[k-1] and sorted[k].
   let l = Math.ceil((n + 1) / 2) - 1;
   let r = l + 1;
   let accumulated = pmf(l);
-  while (accumulated < confidence && (pmf(l - 1) > 0 || pmf(r) > 0)) {
+  // The binomial is symmetric and ties grow left, so the right side is always the last to run out:
+  // r <= n is "an outcome is left". It ends the loop when rounding keeps the sum below 1 (n = 11).
+  while (accumulated < confidence && r <= n) {
     if (pmf(l - 1) >= pmf(r)) accumulated += pmf(--l);
     else accumulated += pmf(r++);
   }

@@ -141,4 +141,11 @@ describe("medianConfidenceInterval at other confidences", () => {
   it("grows to the whole real line, both sides unbounded, when even every outcome but the extremes is not enough", () => {
     expect(medianConfidenceInterval([1, 2, 3, 4, 5], 0.99)).toEqual({ lo: -Infinity, hi: Infinity, confidence: expect.closeTo(1, 12) });
   });
+
+  it("at confidence 1 takes every outcome and stops, for every n up to 30, though the binomial's rounded sum can stay below 1", () => {
+    for (let n = 1; n <= 30; n++) {
+      const sample = Array.from({ length: n }, (_, i) => i);
+      expect(medianConfidenceInterval(sample, 1), `n = ${n}`).toEqual({ lo: -Infinity, hi: Infinity, confidence: expect.closeTo(1, 12) });
+    }
+  });
 });
