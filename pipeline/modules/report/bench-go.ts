@@ -8,8 +8,8 @@ import type { BenchmarkSamples } from "./model.js";
  * package of the lines that follow.
  */
 
-const RESULT = /^Benchmark(\S*)\s+(\d+)\s+(.+)$/;
-const CONFIG = /^([a-z][^\s:A-Z]*):\s*(.*)$/;
+const RESULT = /^Benchmark(\S*)\s+(\d+)\s+(.+)/;
+const CONFIG = /^([a-z][^\s:A-Z]*):\s*(.*)/;
 
 /**
  * Parses benchmark text, or a `go test -json -bench` stream (its output

@@ -99,4 +99,10 @@ describe("mocha's summary", () => {
     expect(parseMochaSummary("\u001b[32m  3 passing\u001b[0m (9ms)\n")).toEqual({ passed: 3, failed: 0, skipped: 0 });
     expect(parseMochaSummary("Error: No test files found: \"test\"\n")).toBeUndefined();
   });
+
+  it("reads counts of any width, and only a summary line: a log line that merely mentions passing is not one", () => {
+    expect(parseMochaSummary("  12 passing (1s)\n  10 failing\n")).toEqual({ passed: 12, failed: 10, skipped: 0 });
+    // Mocha crashed before its summary; a test had logged this line.
+    expect(parseMochaSummary("checked: 3 passing builds\nTypeError: boom\n")).toBeUndefined();
+  });
 });

@@ -83,6 +83,15 @@ describe("serializeBaseline / parseBaseline", () => {
     expect(order).toEqual(["- X", "9fans.net/go X", "a X", "a X-2", "a-b X"]);
   });
 
+  it("sorts a long list too (Array.prototype.sort merges runs past a few dozen elements, asking every three-way answer)", () => {
+    // 100 names Bench00..Bench99, given in a fixed scrambled order (i * 37 mod 100 visits each once).
+    const names = Array.from({ length: 100 }, (_, i) => `Bench${String((i * 37) % 100).padStart(2, "0")}`);
+    const list: BenchmarkSamples[] = names.map((name) => ({ name, unit: "ns/op", package: "p", samples: [1] }));
+    const written = parseBaseline(serializeBaseline(list), "b.json").map((b) => b.name);
+    expect(written).toEqual([...names].sort());
+    expect(written[0]).toBe("Bench00");
+  });
+
   it("throws a BaselineError with a stable code", () => {
     try {
       parseBaseline("{}", "b.json");

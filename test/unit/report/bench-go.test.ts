@@ -92,6 +92,10 @@ describe("parseGoBench, by the benchmark format", () => {
     ]);
   });
 
+  it("ignores space around a line: an indented result, a package name followed by trailing blanks", () => {
+    expect(parseGoBench("pkg: example.com/a \t\n    BenchmarkX-8 10 5 ns/op")).toEqual([ns("X", [5], "example.com/a")]);
+  });
+
   it("reads lines ended by CRLF as lines ended by LF", () => {
     expect(parseGoBench("pkg: example.com/a\r\nBenchmarkX-8\t10\t5 ns/op\r\nBenchmarkX-8\t10\t6 ns/op\r\n")).toEqual([ns("X", [5, 6], "example.com/a")]);
   });
