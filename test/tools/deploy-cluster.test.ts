@@ -56,9 +56,14 @@ describe.skipIf(unavailable !== undefined)("deploy to a real API server", { time
       expect(created.status).toBe(201);
     }
     // The app's health endpoint: broken in the build BROKEN, fine in every other; read off what the cluster runs now.
+    // No deployment to read (not applied yet, or the API answering an error): the app is not up, 503.
     health = createServer((req, res) => {
       const namespace = new URL(req.url ?? "/", "http://x").searchParams.get("ns") ?? "go-service-staging";
-      void deployment(namespace).then((d) => res.writeHead(d.spec.template.spec.containers[0]!.image === BROKEN ? 500 : 200).end());
+      void cluster
+        .api("GET", `/apis/apps/v1/namespaces/${namespace}/deployments/go-service`)
+        .then(({ status, body }) => (status === 200 ? ((body as Awaited<ReturnType<typeof deployment>>).spec.template.spec.containers[0]?.image === BROKEN ? 500 : 200) : 503))
+        .catch(() => 503)
+        .then((code) => res.writeHead(code).end());
     });
     await new Promise<void>((resolve) => health.listen(0, "127.0.0.1", resolve));
     healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}/healthz`;
